@@ -1,0 +1,3 @@
+from thankyou.cli import main
+
+main()

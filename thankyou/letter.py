@@ -1,0 +1,117 @@
+"""The format-neutral result of composing: :class:`Letter` and its :class:`Recipient`.
+
+A ``Letter`` is what every renderer receives and all it receives. It holds the
+words and the addressing, nothing about PDF, DOCX or email, and it is
+immutable, so one letter can be rendered in every format and compared across
+them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from thankyou.models import Candidate, Delivery, Style
+
+__all__ = ["Letter", "Recipient"]
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a letter goes to, as their address block shows them."""
+
+    #: Full name, exactly as they spell it.
+    name: str
+    #: Job title, when known.
+    title: str | None = None
+    #: Company (or agency) under the name in the address block.
+    company: str | None = None
+    #: Postal address lines.
+    address: tuple[str, ...] = ()
+    #: Normalised email address (Unicode domain), when known.
+    email: str | None = None
+
+    @property
+    def block(self) -> tuple[str, ...]:
+        """The address block: name, title, company, then the address lines.
+
+        The company is left out when the first address line already names it.
+        """
+        lines = [self.name]
+        if self.title:
+            lines.append(self.title)
+        if self.company and (not self.address or self.address[0] != self.company):
+            lines.append(self.company)
+        lines.extend(self.address)
+        return tuple(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """One letter to one person, ready for any renderer.
+
+    ``paragraphs`` holds the body between salutation and closing; the
+    personalised paragraph, when there is one, is both in ``paragraphs`` and in
+    ``personal``. A paragraph may contain ``\\n`` line breaks.
+    """
+
+    #: Catalogue name of the template that wrote it, e.g. ``thank-you/formal``.
+    template: str
+    #: The candidate.
+    sender: Candidate
+    recipient: Recipient
+    delivery: Delivery
+    #: Date the letter is written.
+    date: dt.date
+    subject: str
+    #: e.g. "Dear Dr. Raman," (with its punctuation).
+    salutation: str
+    paragraphs: tuple[str, ...]
+    #: The personalised paragraph, or None.
+    personal: str | None
+    #: e.g. "Sincerely,".
+    closing: str
+    #: The name typed under the closing.
+    signature: str
+    #: The interview's company and position, for file names and document metadata.
+    company: str = ""
+    position: str = ""
+    #: Paper, font and layout from the facts file; ``render(style=...)`` overrides it.
+    style: Style = field(default_factory=Style)
+
+    @property
+    def date_line(self) -> str:
+        """The date as the letter prints it: US order on Letter paper, else day first."""
+        month = _MONTHS[self.date.month - 1]
+        if self.style.paper == "letter":
+            return f"{month} {self.date.day}, {self.date.year}"
+        return f"{self.date.day} {month} {self.date.year}"
+
+    @property
+    def sender_block(self) -> tuple[str, ...]:
+        """Sender lines for a paper letter: name, address, then phone and email."""
+        contact = [c for c in (self.sender.phone, self.sender.email) if c]
+        return (self.sender.name, *self.sender.address, *contact)
+
+    @property
+    def body(self) -> str:
+        """Salutation to signature, paragraphs separated by blank lines."""
+        parts = [self.salutation, *self.paragraphs, f"{self.closing}\n{self.signature}"]
+        return "\n\n".join(parts) + "\n"
+
+    @property
+    def text(self) -> str:
+        """The whole letter as plain text.
+
+        An email is its body; a paper letter starts with the sender block, the
+        date and the recipient's address block, as it would on the page.
+        """
+        if self.delivery is Delivery.email:
+            return self.body
+        head = ["\n".join(self.sender_block), self.date_line, "\n".join(self.recipient.block)]
+        return "\n\n".join(head) + "\n\n" + self.body

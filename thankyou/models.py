@@ -1,0 +1,275 @@
+"""The interview facts (SPEC §3) as pydantic models.
+
+Every text field passes the cleaning layer of :mod:`thankyou._text`; every
+address is validated and normalised with email-validator; unknown keys are
+errors. Models are frozen: a loaded interview is a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import email_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from thankyou import _text
+
+__all__ = [
+    "Candidate",
+    "Delivery",
+    "Interview",
+    "Interviewer",
+    "Recruiter",
+    "Reference",
+    "Style",
+    "ascii_email",
+]
+
+
+def _require_str(value: Any) -> Any:
+    # Refuse numbers and booleans instead of letting them become "42" or "True":
+    # a name that is a number is a mistake in the file, not a name.
+    if value is not None and not isinstance(value, str):
+        raise PydanticCustomError("text_type", "must be text (put it in quotes)")
+    return value
+
+
+Line = Annotated[str, BeforeValidator(_require_str), AfterValidator(_text.clean_line)]
+"""A single line of text: a name, a title, a company."""
+
+Phrase = Annotated[
+    str,
+    BeforeValidator(_require_str),
+    AfterValidator(lambda v: _text.clean_line(v, max_length=_text.PHRASE_MAX)),
+]
+"""A single-line phrase that a template weaves into a sentence (a highlight)."""
+
+Block = Annotated[str, BeforeValidator(_require_str), AfterValidator(_text.clean_block)]
+"""Multi-line text: the personalised paragraph."""
+
+
+def _validate_email(value: str) -> str:
+    try:
+        return email_validator.validate_email(value.strip(), check_deliverability=False).normalized
+    except email_validator.EmailNotValidError as err:
+        raise PydanticCustomError(
+            "bad_email", "{address!r} is not a valid email address: {reason}",
+            {"address": value, "reason": str(err)},
+        ) from None
+
+
+Email = Annotated[str, BeforeValidator(_require_str), AfterValidator(_validate_email)]
+"""An email address, validated offline and stored in its normalised (Unicode) form."""
+
+
+@functools.lru_cache(maxsize=4096)
+def ascii_email(address: str) -> str:
+    """Return the form of a normalised address that goes into mail headers.
+
+    The domain is in punycode (``xn--…``); a non-ASCII local part stays as it
+    is, because only SMTPUTF8 can carry it.
+    """
+    result = email_validator.validate_email(address, check_deliverability=False)
+    return result.ascii_email or f"{result.local_part}@{result.ascii_domain}"
+
+
+def _lines(value: Any) -> Any:
+    # TOML/JSON give a list; a spreadsheet cell gives one string with line breaks.
+    if isinstance(value, str):
+        return [line for line in value.replace("\r\n", "\n").split("\n") if line.strip()]
+    return value
+
+
+AddressLines = Annotated[list[Line], BeforeValidator(_lines), Field(max_length=10)]
+
+
+class Delivery(str, enum.Enum):
+    """How a letter reaches its reader."""
+
+    email = "email"
+    post = "post"
+    hand = "hand"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Candidate(_Model):
+    """The person writing the letters."""
+
+    name: Line
+    email: Email
+    phone: Line | None = None
+    address: AddressLines = []
+
+
+class Interviewer(_Model):
+    """One member of the interview panel."""
+
+    name: Line
+    honorific: Line | None = None
+    family_name: Line | None = None
+    title: Line | None = None
+    email: Email | None = None
+    address: AddressLines = []
+    delivery: Delivery = Delivery.email
+    primary: bool = False
+    personal: Block | None = None
+
+    @model_validator(mode="after")
+    def _channel_has_its_contact(self) -> Interviewer:
+        if self.delivery is Delivery.email and self.email is None:
+            raise _missing("email", 'add their email address, or set delivery = "post" or "hand"')
+        if self.delivery is Delivery.post and not self.address:
+            raise _missing("address", 'add their postal address lines, or set delivery = "email" or "hand"')
+        return self
+
+    @property
+    def salutation_name(self) -> str:
+        """The name after "Dear": honorific and family name when both are given (SPEC §3)."""
+        if self.honorific and self.family_name:
+            return f"{self.honorific} {self.family_name}"
+        return self.name
+
+
+def _missing(field: str, hint: str) -> PydanticCustomError:
+    # The field rides in the context so that facts.py can put it on the path.
+    return PydanticCustomError(
+        "missing_contact", "is required for this delivery: {hint}", {"hint": hint, "field": field}
+    )
+
+
+class Recruiter(_Model):
+    """The recruiter who arranged the interview."""
+
+    name: Line
+    agency: Line | None = None
+    phone: Line | None = None
+    email: Email | None = None
+
+    @property
+    def salutation_name(self) -> str:
+        """The name after "Dear"."""
+        return self.name
+
+
+class Reference(_Model):
+    """A reference to brief before the employer calls."""
+
+    name: Line
+    relationship: Phrase | None = None
+    email: Email
+    phone: Line | None = None
+    emphasise: list[Phrase] = []
+
+    @property
+    def salutation_name(self) -> str:
+        """The name after "Dear"."""
+        return self.name
+
+
+def _resolve_path(value: Any, info: ValidationInfo) -> Any:
+    """Resolve a relative path against the facts file's folder, and require it to exist."""
+    if value is None or isinstance(value, bool):
+        return value
+    if not isinstance(value, str | Path):
+        raise PydanticCustomError("path_type", "must be a file path")
+    path = Path(value).expanduser()
+    base = (info.context or {}).get("base_dir")
+    if not path.is_absolute() and base is not None:
+        path = Path(base) / path
+    if not path.is_file():
+        raise PydanticCustomError("path_missing", "no such file: {path}", {"path": str(path)})
+    return path
+
+
+ExistingFile = Annotated[Path, BeforeValidator(_resolve_path)]
+
+
+class Style(_Model):
+    """How documents look: paper, font, layout, letterhead and signature."""
+
+    paper: Literal["letter", "a4"] = "letter"
+    font: Literal["serif", "sans"] = "serif"
+    layout: Literal["block", "window"] = "block"
+    #: ``True`` builds a letterhead from the candidate; a path uses that image.
+    letterhead: bool | ExistingFile = False
+    signature: ExistingFile | None = None
+    extra_fonts: list[ExistingFile] = []
+
+
+def _parse_when(value: Any) -> Any:
+    # A date-only string must stay a date, not become midnight.
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text)
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise PydanticCustomError(
+                "bad_date", "{value!r} is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
+                {"value": value},
+            ) from None
+    return value
+
+
+class Interview(_Model):
+    """Everything known about one interview: the facts file, validated."""
+
+    company: Line
+    position: Line
+    date: Annotated[dt.datetime | dt.date, BeforeValidator(_parse_when)]
+    location: Line | None = None
+    decision_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    highlights: list[Phrase] = Field(default=[], max_length=10)
+    concerns: list[Phrase] = Field(default=[], max_length=5)
+    next_steps: Phrase | None = None
+    template: Line | None = None
+    candidate: Candidate
+    panel: list[Interviewer] = Field(min_length=1, max_length=50)
+    recruiter: Recruiter | None = None
+    references: list[Reference] = Field(default=[], max_length=20)
+    style: Style = Style()
+
+    @field_validator("panel")
+    @classmethod
+    def _one_primary(cls, panel: list[Interviewer]) -> list[Interviewer]:
+        primaries = [i for i, member in enumerate(panel) if member.primary]
+        if len(primaries) > 1:
+            raise PydanticCustomError(
+                "two_primaries",
+                "panel[{first}] and panel[{second}] are both primary; mark only the hiring contact",
+                {"first": primaries[0], "second": primaries[1]},
+            )
+        return panel
+
+    @property
+    def primary(self) -> Interviewer:
+        """The hiring contact: the member marked primary, else the first (SPEC §5)."""
+        return next((m for m in self.panel if m.primary), self.panel[0])
+
+    @property
+    def when(self) -> dt.datetime:
+        """The interview time; a bare date counts as 09:00, a naive time as local time."""
+        if isinstance(self.date, dt.datetime):
+            return self.date
+        return dt.datetime.combine(self.date, dt.time(9, 0))
