@@ -1,0 +1,92 @@
+"""Page geometry shared by the PDF and DOCX renderers, so the two look alike.
+
+All numbers are in PostScript points (1/72 in). Nothing here imports a
+rendering library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MM = 72 / 25.4
+INCH = 72.0
+
+#: Body text size and leading (SPEC §6: 10.5-12 pt).
+BODY_SIZE = 11.0
+BODY_LEADING = 14.5
+#: Space between paragraphs: one line of body text.
+PARAGRAPH_GAP = 11.0
+#: Room left under the closing for a handwritten signature or its image.
+SIGNATURE_SPACE = 0.55 * INCH
+
+#: Font families: the bundled PDF fonts and their metric twins named in DOCX.
+PDF_FONTS = {"serif": "LiberationSerif", "sans": "LiberationSans"}
+DOCX_FONTS = {"serif": "Times New Roman", "sans": "Arial"}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where the recipient's address must sit for a window envelope.
+
+    ``left``/``top`` are measured from the page's top-left corner.
+    """
+
+    left: float
+    top: float
+    width: float
+    height: float
+    #: Height of the one-line return address at the top of the field (0: none).
+    return_line: float
+
+
+@dataclass(frozen=True)
+class Page:
+    """One paper size with its margins, window and fold marks."""
+
+    width: float
+    height: float
+    margin: float
+    window: Window
+    #: Fold marks and the hole-punch mark, distance from the top edge (DIN 5008 only).
+    fold_marks: tuple[float, ...] = ()
+    hole_mark: float | None = None
+
+
+# A4, DIN 5008 Form B: the address field is 85 x 45 mm, its top-left corner 20 mm from
+# the left edge and 45 mm from the top; its top 5 mm hold the one-line return address
+# (DIN 5008:2020, "Anschriftfeld", with the 17.7 mm Zusatz- und Vermerkzone reduced to a
+# return line because a private letter has no postal endorsements). Fold marks at
+# 105 mm and 210 mm, the hole mark at 148.5 mm (half the page height).
+A4 = Page(
+    width=210 * MM,
+    height=297 * MM,
+    margin=25 * MM,
+    window=Window(left=20 * MM, top=45 * MM, width=85 * MM, height=45 * MM, return_line=5 * MM),
+    fold_marks=(105 * MM, 210 * MM),
+    hole_mark=148.5 * MM,
+)
+
+# US Letter in a #10 envelope (4 1/8 x 9 1/2 in): the standard window is 4 1/2 x 1 1/8 in,
+# 7/8 in from the envelope's left edge and 1/2 in above its bottom (USPS Publication 25,
+# "Window envelopes"). A sheet tri-folded into thirds rests on the envelope's bottom, so
+# the window shows the strip 2.04-3.17 in below the page top. The address block is kept
+# 1/8 in inside the window on every side (WINDOW_INSET).
+_LETTER_WINDOW_TOP = 2.04 * INCH
+_LETTER_WINDOW_BOTTOM = 3.17 * INCH
+LETTER = Page(
+    width=8.5 * INCH,
+    height=11 * INCH,
+    margin=1 * INCH,
+    window=Window(
+        left=0.875 * INCH,
+        top=_LETTER_WINDOW_TOP,
+        width=4.5 * INCH,
+        height=_LETTER_WINDOW_BOTTOM - _LETTER_WINDOW_TOP,
+        return_line=0.0,
+    ),
+)
+
+#: Inset of the address block inside the window, so no line touches its edge.
+WINDOW_INSET = 0.125 * INCH
+
+PAGES = {"a4": A4, "letter": LETTER}
