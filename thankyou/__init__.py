@@ -18,6 +18,7 @@ Map of the package (dependencies point down this list, never up):
 
 from __future__ import annotations
 
+from thankyou.compose import compose
 from thankyou.errors import (
     FactsError,
     RenderError,
@@ -26,6 +27,7 @@ from thankyou.errors import (
     TemplateError,
     ThankYouError,
 )
+from thankyou.facts import load, load_many
 from thankyou.letter import Letter, Recipient
 from thankyou.models import (
     Candidate,
@@ -36,6 +38,7 @@ from thankyou.models import (
     Reference,
     Style,
 )
+from thankyou.output import WriteReport, write
 from thankyou.renderers import render
 
 __all__ = [
@@ -54,5 +57,10 @@ __all__ = [
     "Style",
     "TemplateError",
     "ThankYouError",
+    "WriteReport",
+    "compose",
+    "load",
+    "load_many",
     "render",
+    "write",
 ]

@@ -1,0 +1,170 @@
+"""compose(): an interview's facts in, one :class:`Letter` per reader out.
+
+The template's family decides who reads it (SPEC §5): ``thank-you/*`` every
+panel member, ``follow-up/*`` the primary contact, ``references/*`` each
+reference, ``recruiter/*`` the recruiter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from thankyou import templating
+from thankyou.errors import FactsError
+from thankyou.letter import Letter, Recipient
+from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference
+
+__all__ = ["compose", "default_template"]
+
+Person = Interviewer | Reference | Recruiter
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def default_template(interview: Interview, member: Interviewer) -> str:
+    """The thank-you template for one panel member: the facts' choice, else by channel."""
+    if interview.template:
+        return interview.template
+    return "thank-you/email" if member.delivery is Delivery.email else "thank-you/formal"
+
+
+def compose(
+    interview: Interview,
+    template: str | None = None,
+    *,
+    template_dirs: Sequence[str | Path] = (),
+    today: dt.date | None = None,
+) -> list[Letter]:
+    """Write the letters of one interview.
+
+    Args:
+        interview: The facts, e.g. from :func:`thankyou.load`.
+        template: Catalogue name such as ``"thank-you/warm"`` or
+            ``"references/briefing"``. By default each panel member gets the
+            facts file's ``template``, else ``thank-you/email`` when the letter
+            goes by email and ``thank-you/formal`` when it goes by post or hand.
+        template_dirs: Folders searched before the built-in templates.
+        today: The date the letters carry (default: today), for reproducible output.
+
+    Returns:
+        One letter per reader, in the order of the facts file.
+
+    Raises:
+        TemplateError: the template is missing, broken or uses an undefined variable.
+        FactsError: the template writes to someone the facts do not have
+            (a recruiter letter without a recruiter, say).
+    """
+    day = today or dt.date.today()
+    if template is None:
+        return [
+            _letter(interview, member, default_template(interview, member), day, template_dirs)
+            for member in interview.panel
+        ]
+    info = templating.template_info(template, template_dirs)
+    return [
+        _letter(interview, person, template, day, template_dirs)
+        for person in _audience(interview, info.audience, template)
+    ]
+
+
+def _audience(interview: Interview, audience: str, template: str) -> list[Person]:
+    if audience == "panel":
+        return list(interview.panel)
+    if audience == "primary":
+        return [interview.primary]
+    if audience == "references":
+        if not interview.references:
+            raise FactsError(
+                f"the {template} template writes to each reference; add a [[references]] table",
+                field="references",
+            )
+        return list(interview.references)
+    if interview.recruiter is None:
+        raise FactsError(
+            f"the {template} template writes to the recruiter; add a [recruiter] table",
+            field="recruiter",
+        )
+    if interview.recruiter.email is None:
+        raise FactsError(f"the {template} template is an email; add it", field="recruiter.email")
+    return [interview.recruiter]
+
+
+def _letter(
+    interview: Interview,
+    person: Person,
+    template: str,
+    day: dt.date,
+    template_dirs: Sequence[str | Path],
+) -> Letter:
+    parts = templating.render_parts(template, _context(interview, person, day), template_dirs)
+    recipient, delivery = _addressing(interview, person)
+    return Letter(
+        template=template,
+        sender=interview.candidate,
+        recipient=recipient,
+        delivery=delivery,
+        date=day,
+        subject=parts.subject,
+        salutation=parts.salutation,
+        paragraphs=parts.paragraphs,
+        personal=parts.personal,
+        closing=parts.closing,
+        signature=interview.candidate.name,
+        company=interview.company,
+        position=interview.position,
+        style=interview.style,
+    )
+
+
+def _addressing(interview: Interview, person: Person) -> tuple[Recipient, Delivery]:
+    if isinstance(person, Interviewer):
+        recipient = Recipient(
+            name=person.name,
+            title=person.title,
+            company=interview.company,
+            address=tuple(person.address),
+            email=person.email,
+        )
+        return recipient, person.delivery
+    company = person.agency if isinstance(person, Recruiter) else None
+    return Recipient(name=person.name, company=company, email=person.email), Delivery.email
+
+
+def _context(interview: Interview, person: Person, day: dt.date) -> dict[str, Any]:
+    us_order = interview.style.paper == "letter"
+    return {
+        "interview": interview,
+        "candidate": interview.candidate,
+        "company": interview.company,
+        "position": interview.position,
+        "location": interview.location,
+        "highlights": interview.highlights,
+        "concerns": interview.concerns,
+        "next_steps": interview.next_steps,
+        "decision_within_days": interview.decision_within_days,
+        "panel": interview.panel,
+        "primary": interview.primary,
+        "recruiter": interview.recruiter,
+        "references": interview.references,
+        "recipient": person,
+        "interview_day": _day(interview.when.date(), us_order),
+        "letter_date": _day(day, us_order, weekday=False),
+        "same_day": interview.when.date() == day,
+        "us_dates": us_order,
+    }
+
+
+def _day(day: dt.date, us_order: bool, *, weekday: bool = True) -> str:
+    """'Tuesday, November 24' on Letter paper, 'Tuesday 24 November' on A4."""
+    month = _MONTHS[day.month - 1]
+    date = f"{month} {day.day}" if us_order else f"{day.day} {month}"
+    if not weekday:
+        return date
+    return f"{_WEEKDAYS[day.weekday()]}{',' if us_order else ''} {date}"
