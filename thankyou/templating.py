@@ -25,6 +25,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 import jinja2.sandbox
 
 from thankyou.errors import TemplateError
@@ -315,5 +316,6 @@ def variables(name: str, template_dirs: Sequence[str | Path] = ()) -> frozenset[
         source = env.loader.get_source(env, file)[0]  # type: ignore[union-attr]
         tree = env.parse(source)
         needed |= jinja2.meta.find_undeclared_variables(tree)
+        needed -= {node.target for node in tree.find_all(jinja2.nodes.Import)}
         pending += [r for r in jinja2.meta.find_referenced_templates(tree) if r and r not in seen]
     return frozenset(needed - set(env.globals))
