@@ -1,0 +1,393 @@
+"""Pre-send checks (SPEC §7): what to fix before a letter leaves.
+
+:func:`check` returns :class:`Finding` objects, errors first. It takes a
+validated :class:`~thankyou.Interview` or the raw mapping a facts file parses
+to. Facts that fail validation cannot become an ``Interview``, so for a mapping
+the validation errors themselves become findings (``missing-contact``,
+``bad-email``, ``invalid``); the offending contact is then patched in a copy so
+that every other check still runs on the rest of the facts.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import ValidationError
+
+from thankyou._names import lookalike_reason, spelling_mismatch
+from thankyou.errors import ThankYouError
+from thankyou.models import Delivery, Interview, Style, ascii_email
+
+if TYPE_CHECKING:
+    from thankyou.letter import Letter
+
+__all__ = ["CODES", "Finding", "check"]
+
+Level = Literal["error", "warning"]
+
+#: Every code :func:`check` can return, with its level (SPEC §7; ``invalid`` covers
+#: any other validation error of a raw mapping).
+CODES: dict[str, Level] = {
+    "invalid": "error",
+    "missing-contact": "error",
+    "bad-email": "error",
+    "name-spelling": "warning",
+    "name-format": "warning",
+    "duplicate-personal": "warning",
+    "missing-personal": "warning",
+    "late": "warning",
+    "look-alike-domain": "warning",
+    "too-long": "warning",
+}
+
+#: SPEC §7: a thank-you email over this many words is too long.
+MAX_EMAIL_WORDS = 200
+#: SPEC §1: thank-you letters go out within 24 hours.
+SEND_WITHIN = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to fix (error) or look at (warning) before sending."""
+
+    #: ``"error"`` blocks sending; ``"warning"`` asks the user to look.
+    level: Level
+    #: A stable code from SPEC §7, e.g. ``name-spelling``.
+    code: str
+    #: The field path in SPEC form, e.g. ``panel[1].name`` ("" for the whole interview).
+    field: str
+    #: A sentence saying what is wrong and what to do.
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{where}{self.level} {self.code}: {self.message}"
+
+
+#: What each finding says; the key is the code, or ``code/variant``.
+_SAY = {
+    "missing-contact": "The {what} is missing: {hint}.",
+    "bad-email": 'The address "{address}" is not valid: {reason} Correct it.',
+    "invalid/extra_forbidden": "This field is not known: remove it or correct its spelling.",
+    "invalid/missing": "This field is required: add it.",
+    "invalid": "{msg}.",
+    "name-spelling": (
+        'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
+        "check how this person spells their name, since the letter prints it as written."
+    ),
+    "name-format/lower": (
+        '"{name}" is all lower case: write it as the person does (ignore this if they write it so).'
+    ),
+    "name-format/upper": (
+        '"{name}" is in all capitals: write it as the person does '
+        "(ignore this if they write it so)."
+    ),
+    "name-format/spaces": '"{name}" has stray spaces: remove the extra space.',
+    "duplicate-personal": (
+        "{name} gets the same personalised paragraph as {first} ({first_field}): "
+        "write one for each person, since panels compare letters."
+    ),
+    "missing-personal": (
+        "{name} has no personalised paragraph: add one that recalls something you "
+        "discussed with them."
+    ),
+    "late": (
+        "The interview was {hours} hours ago, more than 24: send the thank-you letters "
+        "today anyway, since a late thank-you beats none."
+    ),
+    "look-alike-domain": (
+        "The domain of {email} ({ascii}) may imitate another: {reason}. "
+        "Copy the address from a message the person sent you."
+    ),
+    "too-long/words": (
+        "The thank-you email to {name} runs to {words} words: keep it to {limit} by "
+        "shortening the personal paragraph or the highlights."
+    ),
+    "too-long/pages": (
+        "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
+        "paragraph or the highlights so it fits on one."
+    ),
+}
+
+
+def _finding(key: str, field: str, **facts: object) -> Finding:
+    code = key.split("/", 1)[0]
+    return Finding(CODES[code], code, field, _SAY[key].format(**facts))
+
+
+def check(
+    interview: Interview | Mapping[str, Any],
+    *,
+    now: dt.datetime | None = None,
+    tz: dt.tzinfo | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> list[Finding]:
+    """Return what should be fixed or looked at before the letters are sent.
+
+    Args:
+        interview: A validated interview, or the raw mapping from a facts file.
+            Validation errors of a mapping come back as error findings instead
+            of an exception.
+        now: The moment to judge lateness against; defaults to the current time.
+            A naive value is local time.
+        tz: The zone of naive times (interview and ``now``); defaults to the
+            machine's local zone.
+        base_dir: For a mapping: the facts file's folder, against which relative
+            paths (letterhead, signature, fonts) are resolved, as ``load`` does.
+
+    Returns:
+        Findings, errors first, then by field path (``panel[2]`` before ``panel[10]``).
+    """
+    model: Interview | None
+    findings: list[Finding]
+    patched: set[str]
+    if isinstance(interview, Interview):
+        model, findings, patched = interview, [], set()
+    else:
+        context = {"base_dir": base_dir} if base_dir is not None else None
+        model, findings, patched = _validate(interview, context)
+    if model is not None:
+        findings += [
+            f
+            for f in _model_findings(model, _aware(now, tz), tz)
+            if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
+        ]
+    return sorted(findings, key=_sort_key)
+
+
+def _model_findings(
+    interview: Interview, now: dt.datetime, tz: dt.tzinfo | None
+) -> Iterator[Finding]:
+    yield from _name_findings(interview)
+    yield from _personal_findings(interview)
+    yield from _late(interview, now, tz)
+    yield from _domain_findings(interview)
+    yield from _length_findings(interview, _compose_default(interview, now.date()))
+
+
+def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
+    # Natural order for indices: panel[2] before panel[10].
+    parts = [(text, int(num or -1)) for text, num in re.findall(r"(\D*)(\d*)", finding.field)]
+    return finding.level != "error", parts
+
+
+def _owner(field: str) -> str:
+    """``panel[1].email`` -> ``panel[1]``: the person a field belongs to."""
+    return field.rsplit(".", 1)[0] if "." in field else field
+
+
+def _aware(moment: dt.datetime | None, tz: dt.tzinfo | None) -> dt.datetime:
+    """Attach a zone to a naive time: ``tz`` if given, else local time with its DST rules."""
+    if moment is None:
+        return dt.datetime.now(dt.UTC)
+    if moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+
+
+# -- validation errors as findings ----------------------------------------------------------
+
+#: Stands in for an invalid address so the other checks can run.
+_PLACEHOLDER_EMAIL = "placeholder@example.com"
+#: Findings that would describe the patch rather than the user's facts, so they
+#: are dropped for a patched person.
+_PATCH_BLIND = frozenset({"name-spelling", "look-alike-domain", "too-long"})
+
+
+def _validate(
+    data: Mapping[str, Any], context: dict[str, Any] | None
+) -> tuple[Interview | None, list[Finding], set[str]]:
+    """Validate a raw mapping; turn its errors into findings and, when possible, patch them."""
+    try:
+        return Interview.model_validate(data, context=context), [], set()
+    except ValidationError as err:
+        errors = err.errors()
+    findings = [_error_finding(e) for e in errors]
+    if any(f.code == "invalid" for f in findings):
+        return None, findings, set()
+    patched = copy.deepcopy(dict(data))
+    owners = {_patch(patched, e) for e in errors}
+    try:
+        return Interview.model_validate(patched, context=context), findings, owners
+    except ValidationError:
+        return None, findings, set()
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    """``("panel", 1, "email")`` -> ``panel[1].email`` (SPEC §3 path form)."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _error_finding(error: Any) -> Finding:
+    loc, ctx = tuple(error["loc"]), error.get("ctx") or {}
+    if error["type"] == "missing_contact":
+        field = _path((*loc, ctx["field"]))
+        return _finding("missing-contact", field, what=ctx["field"], hint=ctx["hint"])
+    if error["type"] == "bad_email":
+        return _finding("bad-email", _path(loc), address=ctx["address"], reason=ctx["reason"])
+    key = f"invalid/{error['type']}"
+    return _finding(key if key in _SAY else "invalid", _path(loc), msg=error["msg"])
+
+
+def _patch(data: dict[str, Any], error: Any) -> str:
+    """Make one contact error valid in ``data``; return the owner path whose findings to drop."""
+    loc = tuple(error["loc"])
+    owner = loc if error["type"] == "missing_contact" else loc[:-1]
+    node: Any = data
+    for part in owner:
+        node = node[part]
+    if error["type"] == "missing_contact":
+        node["delivery"] = Delivery.hand.value
+    else:
+        node["email"] = _PLACEHOLDER_EMAIL
+    return _path(owner)
+
+
+# -- names: spelling against the address, and format -----------------------------------------
+
+
+def _people(interview: Interview) -> Iterator[tuple[str, str, str | None]]:
+    """Yield (path, name, email) for everyone the facts name."""
+    yield "candidate", interview.candidate.name, interview.candidate.email
+    for i, member in enumerate(interview.panel):
+        yield f"panel[{i}]", member.name, member.email
+    if interview.recruiter is not None:
+        yield "recruiter", interview.recruiter.name, interview.recruiter.email
+    for i, ref in enumerate(interview.references):
+        yield f"references[{i}]", ref.name, ref.email
+
+
+def _name_findings(interview: Interview) -> Iterator[Finding]:
+    for path, name, email in _people(interview):
+        yield from _name_format(f"{path}.name", name)
+        if email is not None and (miss := spelling_mismatch(name, email)) is not None:
+            piece, word = miss
+            yield _finding(
+                "name-spelling", f"{path}.name", name=name, email=email, word=word, piece=piece
+            )
+    for i, member in enumerate(interview.panel):
+        if member.family_name is not None:
+            yield from _name_format(f"panel[{i}].family_name", member.family_name)
+
+
+_STRAY_SPACE = re.compile(r"^\s|\s$|\s{2}|\t|\s[,.]")
+
+
+def _name_format(field: str, name: str) -> Iterator[Finding]:
+    cased = sum(1 for c in name if c.islower() or c.isupper())
+    # Scripts without case (CJK, Arabic, ...) can be neither "all lower" nor "all capitals".
+    if cased >= 2 and name == name.lower():
+        yield _finding("name-format/lower", field, name=name)
+    elif cased >= 2 and name == name.upper():
+        yield _finding("name-format/upper", field, name=name)
+    if _STRAY_SPACE.search(name):
+        yield _finding("name-format/spaces", field, name=name)
+
+
+# -- personal paragraphs ----------------------------------------------------------------------
+
+
+def _personal_findings(interview: Interview) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for i, member in enumerate(interview.panel):
+        field = f"panel[{i}].personal"
+        if member.personal is None:
+            yield _finding("missing-personal", field, name=member.name)
+            continue
+        key = " ".join(member.personal.casefold().split())
+        if key in seen:
+            first, first_field = interview.panel[seen[key]].name, f"panel[{seen[key]}]"
+            yield _finding(
+                "duplicate-personal", field, name=member.name, first=first, first_field=first_field
+            )
+        else:
+            seen[key] = i
+
+
+# -- the 24-hour rule -------------------------------------------------------------------------
+
+
+def _late(interview: Interview, now: dt.datetime, tz: dt.tzinfo | None) -> Iterator[Finding]:
+    since = now - _aware(interview.when, tz)
+    if since > SEND_WITHIN:
+        yield _finding("late", "date", hours=int(since.total_seconds() // 3600))
+
+
+# -- look-alike domains -----------------------------------------------------------------------
+
+
+def _domain_findings(interview: Interview) -> Iterator[Finding]:
+    for path, _name, email in _people(interview):
+        if email is not None and (reason := lookalike_reason(email)) is not None:
+            yield _finding(
+                "look-alike-domain", f"{path}.email",
+                email=email, ascii=ascii_email(email), reason=reason,
+            )  # fmt: skip
+
+
+# -- length -----------------------------------------------------------------------------------
+
+
+def _compose_default(interview: Interview, today: dt.date) -> list[Letter]:
+    """The panel letters with the default templates, or [] when they cannot be composed.
+
+    A template problem is reported by ``thankyou render`` with its template and
+    line; a check that repeated it would only say it less well.
+    """
+    try:  # imported late: compose pulls in Jinja2, and check() may run without it
+        compose: Callable[..., list[Letter]] = importlib.import_module("thankyou.compose").compose
+    except (ImportError, AttributeError):
+        return []
+    try:
+        return compose(interview, today=today)
+    except ThankYouError:
+        return []
+
+
+def _page_counter() -> Callable[[Letter, Style], int] | None:
+    try:
+        module = importlib.import_module("thankyou.renderers.pdf")
+        counter: Callable[[Letter, Style], int] = module.count_pages
+    except (ImportError, AttributeError):
+        return None
+    return counter
+
+
+def _length_findings(interview: Interview, letters: Sequence[Letter]) -> Iterator[Finding]:
+    """``too-long``: a thank-you email over 200 words, or a paper letter over one page."""
+    count_pages = None
+    for i, letter in _panel_letters(interview, letters):
+        if not letter.template.startswith("thank-you/"):
+            continue
+        name = letter.recipient.name
+        if letter.delivery is Delivery.email:
+            words = sum(len(p.split()) for p in letter.paragraphs)
+            if words > MAX_EMAIL_WORDS:
+                yield _finding(
+                    "too-long/words", f"panel[{i}]", name=name, words=words, limit=MAX_EMAIL_WORDS
+                )
+            continue
+        count_pages = count_pages or _page_counter()
+        if count_pages is not None and (pages := count_pages(letter, interview.style)) > 1:
+            yield _finding("too-long/pages", f"panel[{i}]", name=name, pages=pages)
+
+
+def _panel_letters(interview: Interview, letters: Sequence[Letter]) -> Iterator[tuple[int, Letter]]:
+    """Pair each letter with its panel index: by position, else by recipient name."""
+    if len(letters) == len(interview.panel):
+        yield from enumerate(letters)
+        return
+    index = {m.name: i for i, m in enumerate(interview.panel)}
+    for letter in letters:
+        if letter.recipient.name in index:
+            yield index[letter.recipient.name], letter

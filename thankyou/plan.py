@@ -1,0 +1,320 @@
+"""The dated follow-up plan (SPEC §1, §8) and its iCalendar export (RFC 5545).
+
+:func:`plan` turns an interview into :class:`Step` objects: call the recruiter,
+send each thank-you letter, brief each reference, follow up, keep searching.
+:meth:`Plan.to_ics` writes them as calendar events; ``icalendar`` is imported
+only there, so ``import thankyou`` stays light (SPEC §11).
+
+Time zones: an interview time with an offset is kept in that zone, so "two days
+later, but not on a weekend" is judged on the interviewer's calendar. A naive
+time (and a bare date, which counts as 09:00) is the candidate's local time: the
+``tz`` argument, or else the machine's zone with its daylight-saving rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from thankyou.models import Delivery, Interview, Interviewer
+
+if TYPE_CHECKING:
+    import icalendar
+
+__all__ = ["Plan", "Step", "plan"]
+
+#: The facts have no end time; the recruiter call comes this long after the start.
+ASSUMED_LENGTH = dt.timedelta(hours=1)
+#: SPEC §1 step 2: thank-you letters within 24 hours.
+THANK_YOU_WITHIN = dt.timedelta(hours=24)
+#: Follow-ups and the closing step are morning tasks in the interview's zone.
+MORNING = dt.time(9, 0)
+#: Calendar reminders come this long before a step (or at once if less is left).
+REMINDER_LEAD = dt.timedelta(hours=1)
+#: How long each calendar event lasts; it is a reminder, not a meeting.
+EVENT_LENGTH = dt.timedelta(minutes=30)
+#: Root of the UIDs: uuid5 of this and the interview identity, then of the step key.
+_UID_NAMESPACE = uuid.UUID("7b0c5a4e-4c1e-5b8e-9a51-0a8f3b1d2c6e")
+
+_HOW = {Delivery.email: "send by email", Delivery.post: "post", Delivery.hand: "hand over"}
+#: SPEC §5: the default template for each channel (email is the shorter one).
+_DEFAULT_THANK_YOU = {
+    Delivery.email: "thank-you/email",
+    Delivery.post: "thank-you/formal",
+    Delivery.hand: "thank-you/formal",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated thing to do after the interview."""
+
+    #: When it is due (timezone-aware).
+    due: dt.datetime
+    #: What to do, as a short imperative: "Send the thank-you letter".
+    action: str
+    #: The person it concerns.
+    who: str
+    #: The channel: "phone", "send by email", "post", "hand over", "email" or "—".
+    how: str
+    #: Catalogue name of the template that writes its letter, or None.
+    template: str | None
+    #: Stable id within the interview, e.g. ``thank-you/panel[1]``; feeds the calendar UID.
+    key: str
+    #: One or two sentences with the particulars: what to say, where to send.
+    details: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The calendar title: the action and the person."""
+        return f"{self.action} – {self.who}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The dated steps after one interview, in order."""
+
+    #: What the plan is for, e.g. "Senior Data Engineer at Acme Robotics".
+    title: str
+    steps: tuple[Step, ...]
+    #: When the plan was made; DTSTAMP in the calendar, and what "overdue" is judged against.
+    created: dt.datetime
+    #: Identifies the interview across regenerations (company, position, day, candidate).
+    identity: str
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def uid(self, step: Step) -> str:
+        """The calendar UID of a step: the same for the same interview and step key.
+
+        Importing a regenerated plan therefore updates its events instead of
+        duplicating them (RFC 5545 §3.8.4.7).
+        """
+        root = uuid.uuid5(_UID_NAMESPACE, self.identity)
+        return str(uuid.uuid5(root, step.key))
+
+    def table(self) -> str:
+        """Return the plan as a plain-text table, one dated line per step."""
+        head = ("When", "What", "Who", "How", "Template")
+        rows = [head] + [
+            (self._when(s), s.action, s.who, s.how, s.template or "—") for s in self.steps
+        ]
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(head))]
+        lines = [
+            "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        return "\n".join([f"Plan for {self.title}", "", *lines]) + "\n"
+
+    def _when(self, step: Step) -> str:
+        """``Tue 2026-11-24 14:00 -06:00``, flagged when already past; the weekday matters."""
+        offset = step.due.strftime("%z")
+        text = step.due.strftime("%a %Y-%m-%d %H:%M ") + f"{offset[:3]}:{offset[3:]}"
+        return text + (" (overdue)" if step.due < self.created else "")
+
+    def to_ics(self) -> bytes:
+        """Return the plan as an iCalendar file: one VEVENT with a VALARM per step.
+
+        Events rather than to-dos: Google Calendar and Outlook ignore VTODO on
+        import, and the point is a week of reminders in the calendar people use.
+        Times are written in UTC (RFC 5545 §3.3.5 form 2), which every client reads.
+        """
+        from icalendar import Calendar  # lazy: keeps `import thankyou` light (SPEC §11)
+
+        cal = Calendar()
+        cal.add("prodid", "-//thankyou//interview follow-up plan//EN")
+        cal.add("version", "2.0")
+        cal.add("method", "PUBLISH")
+        cal.add("x-wr-calname", f"Follow-up: {self.title}")
+        stamp = self.created.astimezone(dt.UTC)
+        for step in self.steps:
+            cal.add_component(self._event(step, stamp))
+        return bytes(cal.to_ical())
+
+    def _event(self, step: Step, stamp: dt.datetime) -> icalendar.Event:
+        from icalendar import Alarm, Event
+
+        event = Event()
+        event.add("uid", self.uid(step))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", step.due.astimezone(dt.UTC))
+        event.add("duration", EVENT_LENGTH)
+        event.add("summary", step.summary)
+        event.add("description", step.details or step.action)
+        event.add("transp", "TRANSPARENT")  # a reminder must not block the day as busy
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", step.summary)
+        lead = max(dt.timedelta(0), min(REMINDER_LEAD, step.due - self.created))
+        alarm.add("trigger", -lead)
+        event.add_component(alarm)
+        return event
+
+
+def plan(
+    interview: Interview, now: dt.datetime | None = None, *, tz: dt.tzinfo | None = None
+) -> Plan:
+    """Return the dated steps a careful candidate takes after the interview (SPEC §8).
+
+    Args:
+        interview: The interview.
+        now: When the plan is made; the recruiter call is due then at the
+            earliest. Defaults to the current time; a naive value is local time.
+        tz: The zone of naive times; defaults to the machine's local zone.
+
+    Returns:
+        The plan, its steps ordered by due time and then by the order of SPEC §1.
+    """
+    now = _aware(now or dt.datetime.now(dt.UTC), tz)
+    start = _aware(interview.when, tz)
+    steps = [*_recruiter(interview, start, now), *_thank_yous(interview, start)]
+    steps += _references(interview, start)
+    follow_up = _follow_up_due(interview, start, tz)
+    steps += [_follow_up(interview, follow_up), _keep_searching(interview, follow_up)]
+    rank = {s.key: i for i, s in enumerate(steps)}
+    steps.sort(key=lambda s: (s.due, rank[s.key]))
+    title = f"{interview.position} at {interview.company}"
+    day = start.date().isoformat()
+    # Not the time of day: a rescheduled hour should update the events, not duplicate them.
+    parts = (interview.company, interview.position, day, interview.candidate.email)
+    identity = "\x1f".join(p.casefold() for p in parts)
+    return Plan(title=title, steps=tuple(steps), created=now, identity=identity)
+
+
+def _aware(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
+    """A naive time is local: in ``tz``, else the machine's zone (``astimezone`` applies DST)."""
+    if moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+
+
+def _recruiter(interview: Interview, start: dt.datetime, now: dt.datetime) -> Iterator[Step]:
+    recruiter = interview.recruiter
+    if recruiter is None:
+        return
+    reach = " or ".join(x for x in (recruiter.phone, recruiter.email) if x)
+    agency = f" ({recruiter.agency})" if recruiter.agency else ""
+    yield Step(
+        due=max(now, start + ASSUMED_LENGTH),
+        action="Call the recruiter for feedback",
+        who=recruiter.name,
+        how="phone",
+        template="recruiter/debrief",
+        key="call-recruiter",
+        details=(
+            f"Call {recruiter.name}{agency}{f' at {reach}' if reach else ''} right after the "
+            f"interview: say how it went and ask for their feedback and the next step. If you "
+            f"cannot reach them, send the recruiter/debrief email."
+        ),
+    )
+
+
+def _thank_yous(interview: Interview, start: dt.datetime) -> Iterator[Step]:
+    for i, member in enumerate(interview.panel):
+        template = interview.template or _DEFAULT_THANK_YOU[member.delivery]
+        if not template.startswith("thank-you/"):
+            template = _DEFAULT_THANK_YOU[member.delivery]
+        yield Step(
+            due=start + THANK_YOU_WITHIN,
+            action="Send the thank-you letter",
+            who=member.name,
+            how=_HOW[member.delivery],
+            template=template,
+            key=f"thank-you/panel[{i}]",
+            details=_thank_you_details(member, interview.company),
+        )
+
+
+def _thank_you_details(member: Interviewer, company: str) -> str:
+    if member.delivery is Delivery.email:
+        where = f"Email it to {member.email}"
+    elif member.delivery is Delivery.post:
+        where = "Post it to " + ", ".join(member.address)
+    else:
+        where = f"Print and sign it, then hand it to them or leave it at {company}'s reception"
+    role = f", {member.title}" if member.title else ""
+    return f"Thank {member.name}{role}, within 24 hours of the interview. {where}."
+
+
+def _references(interview: Interview, start: dt.datetime) -> Iterator[Step]:
+    for i, ref in enumerate(interview.references):
+        points = "; ".join(ref.emphasise)
+        yield Step(
+            due=start + THANK_YOU_WITHIN,
+            action="Brief your reference",
+            who=ref.name,
+            how="email",
+            template="references/briefing",
+            key=f"brief/references[{i}]",
+            details=(
+                f"Tell {ref.name} ({ref.email}) that {interview.company} may contact them about "
+                f"the {interview.position} position"
+                + (f", and what to emphasise: {points}." if points else ".")
+            ),
+        )
+
+
+def _follow_up_due(interview: Interview, start: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
+    """SPEC §8: 2 days after when they decide within a week, else 7; a weekend moves to Monday.
+
+    The day is counted on the interview's own calendar (its offset), not in UTC:
+    a Wednesday 23:30 -06:00 interview is a Wednesday one, though it is Thursday in UTC.
+    """
+    soon = interview.decision_within_days is not None and interview.decision_within_days <= 7
+    day = start.date() + dt.timedelta(days=2 if soon else 7)
+    if day.weekday() >= 5:  # Saturday 5, Sunday 6 -> Monday
+        day += dt.timedelta(days=7 - day.weekday())
+    naive = dt.datetime.combine(day, MORNING)
+    if interview.when.tzinfo is None and tz is None:
+        return naive.astimezone()  # the local zone as it is on that day (DST)
+    return naive.replace(tzinfo=start.tzinfo)
+
+
+def _follow_up(interview: Interview, due: dt.datetime) -> Step:
+    contact = interview.primary
+    said = interview.decision_within_days
+    when = f"They said they would decide within {said} days. " if said is not None else ""
+    return Step(
+        due=due,
+        action="Follow up on the decision",
+        who=contact.name,
+        how="email",
+        template="follow-up/status",
+        key="follow-up",
+        details=(
+            f"{when}If you have not heard from {interview.company}, write to {contact.name}: "
+            f"thank them again, restate your interest in the {interview.position} position "
+            f"and ask about the status."
+        ),
+    )
+
+
+def _keep_searching(interview: Interview, due: dt.datetime) -> Step:
+    return Step(
+        due=due,
+        action="Keep searching",
+        who=interview.candidate.name,
+        how="—",
+        template=None,
+        key="keep-searching",
+        details=(
+            f"Do not wait on one opening: keep applying and interviewing while "
+            f"{interview.company} decides."
+        ),
+    )
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: East Asian wide letters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
