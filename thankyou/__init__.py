@@ -18,6 +18,7 @@ Map of the package (dependencies point down this list, never up):
 
 from __future__ import annotations
 
+from thankyou.checks import Finding, check
 from thankyou.compose import compose
 from thankyou.errors import (
     FactsError,
@@ -39,28 +40,34 @@ from thankyou.models import (
     Style,
 )
 from thankyou.output import WriteReport, write
+from thankyou.plan import Plan, Step, plan
 from thankyou.renderers import render
 
 __all__ = [
     "Candidate",
     "Delivery",
     "FactsError",
+    "Finding",
     "Interview",
     "Interviewer",
     "Letter",
+    "Plan",
     "Recipient",
     "Recruiter",
     "Reference",
     "RenderError",
     "RenderWarning",
     "SendError",
+    "Step",
     "Style",
     "TemplateError",
     "ThankYouError",
     "WriteReport",
+    "check",
     "compose",
     "load",
     "load_many",
+    "plan",
     "render",
     "write",
 ]

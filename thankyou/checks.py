@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
+from thankyou import facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou.errors import ThankYouError
+from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
 
 if TYPE_CHECKING:
@@ -75,8 +77,6 @@ class Finding:
 _SAY = {
     "missing-contact": "The {what} is missing: {hint}.",
     "bad-email": 'The address "{address}" is not valid: {reason} Correct it.',
-    "invalid/extra_forbidden": "This field is not known: remove it or correct its spelling.",
-    "invalid/missing": "This field is required: add it.",
     "invalid": "{msg}.",
     "name-spelling": (
         'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
@@ -220,23 +220,16 @@ def _validate(
         return None, findings, set()
 
 
-def _path(loc: Sequence[int | str]) -> str:
-    """``("panel", 1, "email")`` -> ``panel[1].email`` (SPEC §3 path form)."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _error_finding(error: Any) -> Finding:
     loc, ctx = tuple(error["loc"]), error.get("ctx") or {}
     if error["type"] == "missing_contact":
-        field = _path((*loc, ctx["field"]))
+        field = field_path((*loc, ctx["field"]))
         return _finding("missing-contact", field, what=ctx["field"], hint=ctx["hint"])
     if error["type"] == "bad_email":
-        return _finding("bad-email", _path(loc), address=ctx["address"], reason=ctx["reason"])
-    key = f"invalid/{error['type']}"
-    return _finding(key if key in _SAY else "invalid", _path(loc), msg=error["msg"])
+        return _finding("bad-email", field_path(loc), address=ctx["address"], reason=ctx["reason"])
+    # Anything else reads as `thankyou render` would report it (paths, "did you mean ...?").
+    problem = facts._problem(error, {})
+    return _finding("invalid", problem.field, msg=problem.message[:1].upper() + problem.message[1:])
 
 
 def _patch(data: dict[str, Any], error: Any) -> str:
@@ -250,7 +243,7 @@ def _patch(data: dict[str, Any], error: Any) -> str:
         node["delivery"] = Delivery.hand.value
     else:
         node["email"] = _PLACEHOLDER_EMAIL
-    return _path(owner)
+    return field_path(owner)
 
 
 # -- names: spelling against the address, and format -----------------------------------------

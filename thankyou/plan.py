@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from thankyou.compose import default_template
 from thankyou.models import Delivery, Interview, Interviewer
 
 if TYPE_CHECKING:
@@ -41,12 +42,6 @@ EVENT_LENGTH = dt.timedelta(minutes=30)
 _UID_NAMESPACE = uuid.UUID("7b0c5a4e-4c1e-5b8e-9a51-0a8f3b1d2c6e")
 
 _HOW = {Delivery.email: "send by email", Delivery.post: "post", Delivery.hand: "hand over"}
-#: SPEC §5: the default template for each channel (email is the shorter one).
-_DEFAULT_THANK_YOU = {
-    Delivery.email: "thank-you/email",
-    Delivery.post: "thank-you/formal",
-    Delivery.hand: "thank-you/formal",
-}
 
 
 @dataclass(frozen=True)
@@ -222,15 +217,12 @@ def _recruiter(interview: Interview, start: dt.datetime, now: dt.datetime) -> It
 
 def _thank_yous(interview: Interview, start: dt.datetime) -> Iterator[Step]:
     for i, member in enumerate(interview.panel):
-        template = interview.template or _DEFAULT_THANK_YOU[member.delivery]
-        if not template.startswith("thank-you/"):
-            template = _DEFAULT_THANK_YOU[member.delivery]
         yield Step(
             due=start + THANK_YOU_WITHIN,
             action="Send the thank-you letter",
             who=member.name,
             how=_HOW[member.delivery],
-            template=template,
+            template=default_template(interview, member),  # what `thankyou render` uses
             key=f"thank-you/panel[{i}]",
             details=_thank_you_details(member, interview.company),
         )
