@@ -42,6 +42,7 @@ from thankyou.models import (
 from thankyou.output import WriteReport, write
 from thankyou.plan import Plan, Step, plan
 from thankyou.renderers import render
+from thankyou.renderers.eml import to_message
 
 __all__ = [
     "Candidate",
@@ -69,5 +70,6 @@ __all__ = [
     "load_many",
     "plan",
     "render",
+    "to_message",
     "write",
 ]
