@@ -1,0 +1,601 @@
+"""PDF letters with reportlab (SPEC §6, ROBUSTNESS §2, issue #3).
+
+A business letter in block format, everything flush left and ragged right:
+letterhead or sender block, date, recipient block, salutation, paragraphs,
+closing, room for the signature (or its image) and the typed name. The page
+geometry comes from :mod:`thankyou.renderers._layout`, shared with the DOCX
+renderer so that both formats look alike.
+
+``layout = "window"`` places the recipient block absolutely where a window
+envelope shows it (DIN 5008 Form B on A4, the #10 window on Letter; the
+numbers and their sources are in ``_layout``). A letter that cannot fit on one
+page flows onto later pages headed by the recipient's name and the page number.
+
+Fonts, paragraph styles and coverage tables are prepared once per process
+(:mod:`thankyou.renderers._pdffonts`); per letter the work is escaping, font
+runs and reportlab's own layout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.lib.colors import black
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.flowables import HRFlowable
+
+from thankyou.errors import RenderError, RenderWarning
+from thankyou.letter import Letter
+from thankyou.models import Style
+from thankyou.renderers import _layout, _pdffonts
+from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
+
+__all__ = ["count_pages", "render"]
+
+#: Letterhead built from the candidate (issue #3 §5): name, one contact line, a thin rule.
+_NAME_SIZE, _NAME_LEADING = 16.0, 19.0
+_SMALL_SIZE, _SMALL_LEADING = 9.0, 12.0
+_RULE = 0.5
+#: A letterhead image is scaled to the text width, but never taller than this.
+_LETTERHEAD_MAX_HEIGHT = 30 * MM
+#: The signature image: about the height of a handwritten signature.
+_SIGNATURE_HEIGHT = 15 * MM
+_SIGNATURE_MAX_WIDTH = 60 * MM
+#: The one-line return address in the DIN 5008 address field (7-8 pt is usual).
+_RETURN_SIZE, _RETURN_LEADING = 7.0, 8.5
+#: Sizes tried, largest first, until the recipient block fits its window.
+_WINDOW_SIZES = (
+    (BODY_SIZE, BODY_LEADING),
+    (BODY_SIZE, 13.0),
+    (10.0, 12.0),
+    (9.0, 10.5),
+    (8.0, 9.5),
+)
+#: In the window layout the sender block may move up to this close to the top edge.
+_MIN_TOP = 0.5 * _layout.INCH
+#: DIN 5008 Form B starts the text 98.46 mm from the top, two 12 pt lines under
+#: the address field (which ends at 90 mm); Letter gets the same two lines.
+_BELOW_WINDOW = 24.0
+#: Fold and hole marks (DIN 5008): short rules at the left edge, the hole mark longer.
+_MARK_X, _FOLD_MARK, _HOLE_MARK = 4 * MM, 5 * MM, 8 * MM
+#: Real glyph extent of Liberation, in em: reportlab puts the first baseline
+#: one font size under a paragraph's top, and descenders reach 0.216 em below it.
+_DESCENT = 0.22
+_TALL = 10_000.0  # "unbounded" height for measuring
+
+
+# --- styles: built once per process ------------------------------------------------------------
+
+
+@functools.cache
+def _style(font: str, size: float, leading: float, cjk: bool = False) -> ParagraphStyle:
+    """Return the paragraph style for one font, size and leading (cached for the process)."""
+    return ParagraphStyle(
+        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}",
+        fontName=font,
+        fontSize=size,
+        leading=leading,
+        textColor=black,
+        splitLongWords=1,  # a 300-character URL wraps inside the margins (ROBUSTNESS §2)
+        wordWrap="CJK" if cjk else None,
+        allowWidows=0,  # no lone first or last line of a paragraph across a page break
+        allowOrphans=0,
+    )
+
+
+class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A Paragraph that avoids a last line of one word (a "runt", issue #3 §8).
+
+    The text is ragged right, so setting the paragraph a few points narrower
+    is invisible except that it carries a second word down to the last line.
+    The characters are never changed (no non-breaking spaces).
+    """
+
+    #: availWidth -> the narrower width that avoids the runt (the same when none does).
+    _chosen: dict[float, float]
+    #: The width the current line breaks (``blPara``) were made for.
+    _broken_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        chosen = self.__dict__.setdefault("_chosen", {})
+        if availWidth not in chosen:
+            chosen[availWidth] = self._runt_free_width(availWidth, availHeight)
+        elif self._broken_at != chosen[availWidth]:
+            super().wrap(chosen[availWidth], availHeight)
+        # Frames and KeepTogether wrap one paragraph several times at one width;
+        # line breaks do not depend on the height, so they are made only once.
+        self._broken_at = chosen[availWidth]
+        self.width = availWidth
+        return (availWidth, self.height)
+
+    def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
+        super().wrap(availWidth, availHeight)
+        count = len(self.blPara.lines)
+        last = self.blPara.lines[-1]
+        if count < 2 or _words(last) != 1 or getattr(self.blPara.lines[-2], "lineBreak", False):
+            return availWidth  # no runt, or a one-word line the author asked for with "\n"
+        for shrink in (0.96, 0.92, 0.88):
+            super().wrap(availWidth * shrink, availHeight)
+            if len(self.blPara.lines) == count and _words(self.blPara.lines[-1]) > 1:
+                return availWidth * shrink
+        super().wrap(availWidth, availHeight)
+        return availWidth
+
+
+def _words(line: object) -> int:
+    if isinstance(line, tuple):  # one-font paragraph: (extra space, [words])
+        return len(line[1])
+    return int(getattr(line, "wordCount", 2))
+
+
+class _Together(Flowable):  # type: ignore[misc]
+    """Flowables drawn as one block that moves to the next page whole.
+
+    Used for the sign-off (closing, signature, typed name). reportlab's
+    KeepTogether does the same but deep-copies its content on every wrap; this
+    is the cheap version for a block that is always far shorter than a page.
+    """
+
+    def __init__(self, parts: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.parts = list(parts)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.heights = [p.wrap(availWidth, availHeight)[1] for p in self.parts]
+        self.width = availWidth
+        self.height = sum(self.heights)
+        return (availWidth, self.height)
+
+    def draw(self) -> None:
+        y = self.height
+        for part, height in zip(self.parts, self.heights, strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+
+
+# --- the per-letter context --------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Job:
+    """Everything one render needs, so that helpers stay small."""
+
+    letter: Letter
+    style: Style
+    page: Page
+    fonts: _pdffonts.Fonts
+    missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
+    rtl: list[str] = dataclasses.field(default_factory=list)
+    #: Set when the recipient block does not fit the envelope window even at the smallest size.
+    window_overflow: bool = False
+
+    @property
+    def width(self) -> float:
+        """Width of the text column."""
+        return self.page.width - 2 * self.page.margin
+
+    def para(
+        self,
+        text: str,
+        where: str,
+        size: float = BODY_SIZE,
+        leading: float = BODY_LEADING,
+        after: float = 0.0,
+    ) -> Paragraph:
+        """A paragraph of user text: escaped, font runs, CJK wrapping where needed."""
+        return self._paragraph([(text, where)], size, leading, after)
+
+    def lines(
+        self,
+        lines: Sequence[str],
+        where: str,
+        size: float = BODY_SIZE,
+        leading: float = BODY_LEADING,
+        after: float = 0.0,
+    ) -> Paragraph:
+        """One paragraph of lines (an address block); its first line is the ``.name`` field."""
+        labelled = [(line, f"{where}.name" if i == 0 else where) for i, line in enumerate(lines)]
+        return self._paragraph(labelled, size, leading, after, Paragraph)
+
+    def _paragraph(
+        self,
+        parts: Sequence[tuple[str, str]],
+        size: float,
+        leading: float,
+        after: float,
+        kind: type[Paragraph] = _Paragraph,
+    ) -> Paragraph:
+        for text, where in parts:
+            if _pdffonts.is_rtl(text) and where not in self.rtl:
+                self.rtl.append(where)
+        cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
+        style = _style(self.fonts.main, size, leading, cjk)
+        if after:
+            style = _spaced(style, after)
+        markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
+        return kind(markup, style)
+
+
+@functools.cache
+def _spaced(style: ParagraphStyle, after: float) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}+{after}", parent=style, spaceAfter=after)
+
+
+# --- public API --------------------------------------------------------------------------------
+
+
+def render(letter: Letter, style: Style, /, *, invariant: bool = False) -> bytes:
+    """Render one letter as a PDF.
+
+    Args:
+        letter: The letter; its text is printed exactly as given.
+        style: Paper, font, layout, letterhead, signature and extra fonts.
+        invariant: Produce byte-identical output for identical input (no
+            timestamps, fixed document ID), for tests and reproducible builds.
+
+    Returns:
+        The PDF document.
+
+    Raises:
+        RenderError: when an image or extra font cannot be read, or reportlab
+            cannot lay out the letter.
+
+    Warns:
+        RenderWarning: when no available font draws some characters (they would
+            print as empty boxes), or right-to-left text is present.
+    """
+    data, _ = _build(letter, style, invariant=invariant, warn=True)
+    return data
+
+
+def count_pages(letter: Letter, style: Style) -> int:
+    """Return how many pages the PDF of ``letter`` has (for the ``too-long`` check, SPEC §7).
+
+    Issues no warnings: the check reports its own findings.
+
+    Raises:
+        RenderError: as :func:`render`.
+    """
+    _, pages = _build(letter, style, invariant=True, warn=False)
+    return pages
+
+
+def _build(letter: Letter, style: Style, *, invariant: bool, warn: bool) -> tuple[bytes, int]:
+    if style != letter.style:  # the date line follows the paper (Letter.date_line)
+        letter = dataclasses.replace(letter, style=style)
+    job = _Job(
+        letter,
+        style,
+        _layout.PAGES[style.paper],
+        _pdffonts.fonts_for(style.font, style.extra_fonts),
+    )
+    buffer = io.BytesIO()
+    doc = _document(job, buffer, invariant)
+    try:
+        doc.build(_story(job))
+    except (LayoutError, ValueError) as err:  # ValueError: reportlab's markup parser
+        raise RenderError(
+            f"cannot lay out the letter: {err}", format="pdf", recipient=letter.recipient.name
+        ) from err
+    if warn:
+        _warn(job)
+    return buffer.getvalue(), doc.page
+
+
+def _warn(job: _Job) -> None:
+    if job.missing:
+        found = "; ".join(
+            f"{where}: {''.join(chars)} ({', '.join(f'U+{ord(c):04X}' for c in chars)})"
+            for where, chars in job.missing.by_field.items()
+        )
+        warnings.warn(
+            f"pdf for {job.letter.recipient.name}: no available font has these characters, "
+            f"so they print as empty boxes: {found}. Add a TrueType font that has them "
+            "to style.extra_fonts.",
+            RenderWarning,
+            stacklevel=4,
+        )
+    if job.window_overflow:
+        warnings.warn(
+            f"pdf for {job.letter.recipient.name}: recipient.address has too many lines for the "
+            "envelope window, so the address runs below it; shorten the address or use "
+            'layout = "block"',
+            RenderWarning,
+            stacklevel=4,
+        )
+    if job.rtl:
+        warnings.warn(
+            f"pdf for {job.letter.recipient.name}: right-to-left text in {', '.join(job.rtl)} "
+            "prints left to right and unshaped in PDF; use DOCX or email for this letter.",
+            RenderWarning,
+            stacklevel=4,
+        )
+
+
+# --- document and page templates ---------------------------------------------------------------
+
+
+def _document(job: _Job, buffer: io.BytesIO, invariant: bool) -> BaseDocTemplate:
+    page, letter = job.page, job.letter
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(page.width, page.height),
+        leftMargin=page.margin,
+        rightMargin=page.margin,
+        topMargin=page.margin,
+        bottomMargin=page.margin,
+        title=_meta(letter.subject),
+        author=_meta(letter.sender.name),
+        subject=_meta(_subject(letter)),
+        creator="thankyou",
+        invariant=1 if invariant else 0,
+        initialFontName=job.fonts.main,  # else every page names Helvetica (ROBUSTNESS §2)
+        initialFontSize=BODY_SIZE,
+        initialLeading=BODY_LEADING,
+    )
+    later = PageTemplate(
+        "later",
+        [_frame(page, page.margin + _SMALL_LEADING + 2 * PARAGRAPH_GAP)],
+        onPage=_continuation_header(job),
+    )
+    first = PageTemplate(
+        "first",
+        [_frame(page, _first_top(job))],
+        onPage=_first_page(job),
+        autoNextPageTemplate="later",
+    )
+    doc.addPageTemplates([first, later])
+    return doc
+
+
+def _frame(page: Page, top: float) -> Frame:
+    """The text frame from ``top`` (measured from the page top) to the bottom margin."""
+    return Frame(
+        page.margin,
+        page.margin,
+        page.width - 2 * page.margin,
+        page.height - page.margin - top,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        showBoundary=0,
+    )
+
+
+def _meta(text: str) -> str:
+    """Document metadata: one line, no control characters, at most 255 characters."""
+    if text.isprintable() and len(text) <= 255:  # always, for text from the cleaning layer
+        return text
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:255]
+
+
+def _subject(letter: Letter) -> str:
+    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
+    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
+
+
+def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """Later pages start with the recipient's name and the page number (issue #3 §1)."""
+
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        text = f"{job.letter.recipient.name} · page {canvas.getPageNumber()}"
+        para = job.para(text, "recipient.name", _SMALL_SIZE, _SMALL_LEADING)
+        _draw_at(canvas, para, job.page.margin, job.page.margin, job.width)
+
+    return draw
+
+
+def _draw_at(canvas: Canvas, flowable: Flowable, x: float, top: float, width: float) -> float:
+    """Draw ``flowable`` with its top ``top`` points below the page top; return its height."""
+    _, height = flowable.wrapOn(canvas, width, _TALL)
+    page_height = canvas._pagesize[1]  # the page size the document template set
+    flowable.drawOn(canvas, x, page_height - top - height)
+    return float(height)
+
+
+# --- the story ---------------------------------------------------------------------------------
+
+
+def _story(job: _Job) -> list[Flowable]:
+    letter = job.letter
+    story: list[Flowable] = []
+    if job.style.layout == "block":
+        story += _head(job)
+        story.append(
+            Spacer(1, PARAGRAPH_GAP if job.style.letterhead is False else 2 * PARAGRAPH_GAP)
+        )
+        story.append(job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP))
+        story.append(job.lines(letter.recipient.block, "recipient", after=PARAGRAPH_GAP))
+    else:
+        story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
+    story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
+    story += [
+        job.para(text, f"paragraphs[{i}]", after=PARAGRAPH_GAP)
+        for i, text in enumerate(letter.paragraphs)
+    ]
+    story.append(_Together(_sign_off(job)))
+    return story
+
+
+def _sign_off(job: _Job) -> list[Flowable]:
+    """Closing, signature space or image, typed name: never split across pages."""
+    letter = job.letter
+    gap: Flowable = Spacer(1, _layout.SIGNATURE_SPACE)
+    if job.style.signature is not None:
+        gap = _image(
+            job.style.signature,
+            "style.signature",
+            _SIGNATURE_MAX_WIDTH,
+            _SIGNATURE_HEIGHT,
+            job.letter,
+        )
+    return [job.para(letter.closing, "closing"), gap, job.para(letter.signature, "signature")]
+
+
+def _head(job: _Job, compact: bool = False) -> list[Flowable]:
+    """The letterhead, or the plain sender block (one line each)."""
+    head = job.style.letterhead
+    if isinstance(head, Path):
+        return [_image(head, "style.letterhead", job.width, _LETTERHEAD_MAX_HEIGHT, job.letter)]
+    if head is True or compact:
+        return _letterhead(job)
+    return [job.lines(job.letter.sender_block, "sender")]
+
+
+def _letterhead(job: _Job) -> list[Flowable]:
+    """Name about 16 pt, one 9 pt contact line joined by " · ", a 0.5 pt rule (issue #3 §5)."""
+    sender = job.letter.sender
+    contact = " · ".join([*sender.address, *(c for c in (sender.phone, sender.email) if c)])
+    parts: list[Flowable] = [
+        job.para(sender.name, "sender.name", _NAME_SIZE, _NAME_LEADING, after=2)
+    ]
+    if contact:
+        parts.append(job.para(contact, "sender", _SMALL_SIZE, _SMALL_LEADING))
+    parts.append(
+        HRFlowable(
+            width="100%", thickness=_RULE, color=black, spaceBefore=5, spaceAfter=0, hAlign="LEFT"
+        )
+    )
+    return parts
+
+
+def _image(path: Path, where: str, max_width: float, max_height: float, letter: Letter) -> Image:
+    """An image scaled to fit ``max_width`` x ``max_height``, keeping its proportions."""
+    try:
+        iw, ih = ImageReader(str(path)).getSize()
+    except (OSError, ValueError) as err:  # PIL's UnidentifiedImageError is an OSError
+        raise RenderError(
+            f"{where}: cannot read the image {path} ({err})",
+            format="pdf",
+            recipient=letter.recipient.name,
+        ) from err
+    scale = min(max_width / iw, max_height / ih)
+    image = Image(str(path), width=iw * scale, height=ih * scale)
+    image.hAlign = "LEFT"
+    return image
+
+
+# --- page 1 --------------------------------------------------------------------------------------
+
+
+def _first_top(job: _Job) -> float:
+    """Where the text frame of page 1 starts, from the page top."""
+    if job.style.layout == "block":
+        return job.page.margin
+    window = job.page.window
+    return window.top + window.height + _BELOW_WINDOW
+
+
+def _first_page(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """Page 1's absolutely placed parts: in the window layout the head, window and marks."""
+    if job.style.layout == "block":
+        return _nothing
+    # Built now, not at draw time, so that font warnings are collected during the build.
+    head = _window_head(job)
+    window = _window_block(job)
+
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        top, flowables = head
+        for flowable in flowables:
+            top += flowable.getSpaceBefore()
+            top += (
+                _draw_at(canvas, flowable, job.page.margin, top, job.width)
+                + flowable.getSpaceAfter()
+            )
+        for x, y, width, flowable in window:
+            _draw_at(canvas, flowable, x, y, width)
+        _marks(canvas, job.page)
+
+    return draw
+
+
+def _nothing(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    return None
+
+
+def _stack_height(flowables: Sequence[Flowable], width: float) -> float:
+    heights = (f.getSpaceBefore() + f.wrap(width, _TALL)[1] + f.getSpaceAfter() for f in flowables)
+    return float(sum(heights))
+
+
+def _window_head(job: _Job) -> tuple[float, list[Flowable]]:
+    """The head above the window: at the top margin, moved up or compacted if it must.
+
+    Nothing of it may show through the window, and it must not read as part of
+    the address, so it ends two blank lines above the window.
+    """
+    limit = job.page.window.top - 2 * PARAGRAPH_GAP
+    head = _head(job)
+    height = _stack_height(head, job.width)
+    if limit - height < _MIN_TOP and not isinstance(job.style.letterhead, Path):
+        head = _head(job, compact=True)  # name and one contact line: always fits
+        height = _stack_height(head, job.width)
+    return max(_MIN_TOP, min(job.page.margin, limit - height)), head
+
+
+def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
+    """The return line (A4) and the recipient block, placed inside the window.
+
+    The block starts at the body's left margin: both standards put that inside
+    the window (DIN 5008: field at 20 mm, text at 25 mm; #10: window at 7/8 in,
+    block 1/8 in inside it at 1 in). It takes the largest size that fits.
+    """
+    window, inset = job.page.window, _layout.WINDOW_INSET
+    x = max(window.left + inset, job.page.margin)
+    width = window.left + window.width - inset - x
+    placed: list[tuple[float, float, float, Flowable]] = []
+    top = window.top + inset
+    if window.return_line:
+        placed.append((x, window.top + 1.0, width, _return_line(job, width)))
+        top = window.top + window.return_line
+    room = window.top + window.height - inset - top
+    block = job.letter.recipient.block
+    for size, leading in _WINDOW_SIZES:
+        para = job.lines(block, "recipient", size=size, leading=leading)
+        if size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room:
+            break
+    else:
+        job.window_overflow = True
+    placed.append((x, top, width, para))
+    return placed
+
+
+def _line_count(para: Paragraph, width: float) -> int:
+    para.wrap(width, _TALL)
+    return len(para.blPara.lines)
+
+
+def _return_line(job: _Job, width: float) -> Paragraph:
+    """The sender in one small line at the top of the DIN 5008 address field."""
+    sender = job.letter.sender
+    text = " · ".join([sender.name, *sender.address])
+    return job.para(text, "sender", _RETURN_SIZE, _RETURN_LEADING)
+
+
+def _marks(canvas: Canvas, page: Page) -> None:
+    """DIN 5008 fold marks (105 mm, 210 mm) and the hole mark (148.5 mm)."""
+    canvas.setLineWidth(0.3)
+    canvas.setStrokeColor(black)
+    marks = [(y, _FOLD_MARK) for y in page.fold_marks]
+    if page.hole_mark is not None:
+        marks.append((page.hole_mark, _HOLE_MARK))
+    for y, length in marks:
+        canvas.line(_MARK_X, page.height - y, _MARK_X + length, page.height - y)
