@@ -28,9 +28,15 @@ def _forbidden_error(text: str) -> ValueError | None:
     found = _FORBIDDEN.search(text)
     if found is None:
         return None
-    char = found.group()
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "the unpaired surrogate"
+    elif code in (0xFFFE, 0xFFFF):
+        kind = "the non-character"
+    else:
+        kind = "the control character"
     return ValueError(
-        f"contains the control character U+{ord(char):04X} at position {found.start() + 1}; "
+        f"contains {kind} U+{code:04X} at position {found.start() + 1}; "
         "remove it (it usually comes from copying out of another program)"
     )
 

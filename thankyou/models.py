@@ -67,8 +67,8 @@ def _validate_email(value: str) -> str:
         return email_validator.validate_email(value.strip(), check_deliverability=False).normalized
     except email_validator.EmailNotValidError as err:
         raise PydanticCustomError(
-            "bad_email", "{address!r} is not a valid email address: {reason}",
-            {"address": value, "reason": str(err)},
+            "bad_email", "'{address}' is not a valid email address: {reason}",
+            {"address": value if len(value) <= 80 else value[:79] + "…", "reason": str(err)},
         ) from None
 
 
@@ -90,7 +90,7 @@ def ascii_email(address: str) -> str:
 def _lines(value: Any) -> Any:
     # TOML/JSON give a list; a spreadsheet cell gives one string with line breaks.
     if isinstance(value, str):
-        return [line for line in value.replace("\r\n", "\n").split("\n") if line.strip()]
+        return [line for line in value.splitlines() if line.strip()]
     return value
 
 
@@ -226,7 +226,7 @@ def _parse_when(value: Any) -> Any:
             return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise PydanticCustomError(
-                "bad_date", "{value!r} is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
+                "bad_date", "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
                 {"value": value},
             ) from None
     return value
