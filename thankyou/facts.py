@@ -158,6 +158,8 @@ def _parse_text(text: str, suffix: str, source: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
         raise FactsError(f"invalid YAML: {problem}", source=source, line=line) from err
+    except RecursionError:  # "[[[[..." thousands deep: the parsers recurse per level
+        raise FactsError("is nested too deeply to be a facts file", source=source) from None
     raise FactsError(f"unknown kind of facts file {suffix!r}", source=source)
 
 
@@ -255,8 +257,13 @@ def _message(error: Any, loc: Sequence[str | int]) -> str:
         return message
     message = message[:1].lower() + message[1:]
     if "input" in error and not isinstance(error["input"], dict | list):
-        message += f" (got {error['input']!r})"
+        message += f" (got {_shorten(repr(error['input']))})"
     return message
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """Keep an echoed value readable: a 20,000-character paragraph is not repeated back."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unknown_key(loc: Sequence[str | int]) -> str:
