@@ -30,7 +30,16 @@ import jinja2.sandbox
 
 from thankyou.errors import TemplateError
 
-__all__ = ["Parts", "TemplateInfo", "builtin_root", "catalogue", "family_audience", "render_parts"]
+__all__ = [
+    "Parts",
+    "TemplateInfo",
+    "builtin_root",
+    "catalogue",
+    "family_audience",
+    "render_parts",
+    "template_info",
+    "variables",
+]
 
 SECTION = "\x1d"
 PERSONAL_START = "\x1e"
@@ -176,12 +185,15 @@ def render_parts(
         output = env.get_template(name + SUFFIX).render(context)
     except jinja2.TemplateNotFound:
         raise _not_found(name, template_dirs) from None
-    except jinja2.TemplateSyntaxError as err:
-        raise TemplateError(err.message or "syntax error", template=name, lineno=err.lineno) from err
+    except jinja2.TemplateSyntaxError as err:  # err.name: the broken file may be a parent
+        broken = (err.name or name).removesuffix(SUFFIX)
+        raise TemplateError(err.message or "syntax error", template=broken, lineno=err.lineno) from err
     except jinja2.UndefinedError as err:
         raise _undefined(name, err) from err
     except jinja2.exceptions.SecurityError as err:
-        raise TemplateError(f"not allowed in a template: {err}", template=name) from err
+        raise TemplateError(
+            f"not allowed in a template: {err}", template=name, lineno=_template_line(err)
+        ) from err
     except jinja2.TemplateError as err:
         raise TemplateError(str(err), template=name, lineno=_template_line(err)) from err
     if len(output) > MAX_OUTPUT:
@@ -306,15 +318,26 @@ def template_info(name: str, template_dirs: Sequence[str | Path] = ()) -> Templa
 
 
 def variables(name: str, template_dirs: Sequence[str | Path] = ()) -> frozenset[str]:
-    """Return the top-level variables a template (with its parents) needs."""
+    """Return the top-level variables a template (with its parents) needs.
+
+    Raises:
+        TemplateError: the template, or one it builds on, is missing or broken.
+    """
     env = _environment(_dirs(template_dirs))
     needed: set[str] = set()
     pending, seen = [name + SUFFIX], set()
     while pending:
         file = pending.pop()
         seen.add(file)
-        source = env.loader.get_source(env, file)[0]  # type: ignore[union-attr]
-        tree = env.parse(source)
+        try:
+            source = env.loader.get_source(env, file)[0]  # type: ignore[union-attr]
+            tree = env.parse(source)
+        except jinja2.TemplateNotFound:
+            raise _not_found(file.removesuffix(SUFFIX), template_dirs) from None
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateError(
+                err.message or "syntax error", template=file.removesuffix(SUFFIX), lineno=err.lineno
+            ) from err
         needed |= jinja2.meta.find_undeclared_variables(tree)
         needed -= {node.target for node in tree.find_all(jinja2.nodes.Import)}
         pending += [r for r in jinja2.meta.find_referenced_templates(tree) if r and r not in seen]
