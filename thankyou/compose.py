@@ -62,6 +62,8 @@ def compose(
             (a recruiter letter without a recruiter, say).
     """
     day = today or dt.date.today()
+    # The facts file's template is a default like any other: its family picks the readers.
+    template = template or interview.template
     if template is None:
         return [
             _letter(interview, member, default_template(interview, member), day, template_dirs)
