@@ -11,12 +11,16 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+import re
+import signal
 import tempfile
+import time
 import unicodedata
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from thankyou.errors import RenderWarning, ThankYouError
@@ -24,7 +28,15 @@ from thankyou.letter import Letter
 from thankyou.models import Delivery
 from thankyou.renderers import EXTENSIONS, FORMATS, render
 
-__all__ = ["Item", "WriteReport", "formats_for", "safe_name", "write"]
+__all__ = [
+    "Item",
+    "WriteReport",
+    "atomic_write",
+    "formats_for",
+    "remove_stale_temporaries",
+    "safe_name",
+    "write",
+]
 
 #: File names stay well under the 255-byte limit of common filesystems.
 _NAME_BYTES = 120
@@ -53,9 +65,18 @@ class WriteReport:
     items: list[Item] = field(default_factory=list)
     #: Failures that happened before a letter existed (a bad facts file, a broken template).
     errors: list[str] = field(default_factory=list)
+    #: Warnings about the input (e.g. a spreadsheet header with stray spaces).
+    notes: list[str] = field(default_factory=list)
+    #: Temporaries left by an interrupted earlier run, removed by this one.
+    cleaned: list[Path] = field(default_factory=list)
 
     def _with(self, status: str) -> list[Item]:
         return [item for item in self.items if item.status == status]
+
+    @property
+    def planned(self) -> list[Item]:
+        """Files a dry run would write."""
+        return self._with("planned")
 
     @property
     def written(self) -> list[Item]:
@@ -74,8 +95,8 @@ class WriteReport:
 
     @property
     def warnings(self) -> list[str]:
-        """Warnings from written letters, each naming its file."""
-        return [f"{item.path}: {m}" for item in self.written for m in item.messages]
+        """Warnings about the input, then from written letters (each naming its file)."""
+        return [*self.notes, *(f"{item.path}: {m}" for item in self.written for m in item.messages)]
 
     @property
     def ok(self) -> bool:
@@ -145,7 +166,7 @@ def write(
     report = report if report is not None else WriteReport()
     root = Path(out_dir)
     planned = _plan(letters, root, formats, report)
-    done = (_dry(planned) if dry_run else _run(planned, root, overwrite, max(1, jobs)))
+    done = _dry(planned, overwrite) if dry_run else _run(planned, _Finisher(root, overwrite, report), jobs)
     for item in done:
         report.items.append(item)
         if on_item is not None:
@@ -189,33 +210,65 @@ def _inside(path: Path, root: Path) -> bool:
 
 # --- rendering and writing ------------------------------------------------------------------
 
-
-def _dry(items: Iterable[Item]) -> Iterator[Item]:
-    for item in items:
-        note = ("exists; would be kept",) if item.path.exists() else ()
-        yield Item(item.letter, item.format, item.path, "planned", note)
-
-
-def _run(items: Iterable[Item], root: Path, overwrite: bool, jobs: int) -> Iterator[Item]:
-    if jobs == 1:
-        for item in items:
-            yield _finish(item, _render(item.letter, item.format), root, overwrite)
-        return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        # A bounded window of futures keeps memory flat however long the batch is,
-        # while results are still written in the order the letters came.
-        window: deque[tuple[Item, concurrent.futures.Future[_Rendered]]] = deque()
-        for item in items:
-            window.append((item, pool.submit(_render, item.letter, item.format)))
-            if len(window) >= jobs * 4:
-                done, future = window.popleft()
-                yield _finish(done, future.result(), root, overwrite)
-        while window:
-            done, future = window.popleft()
-            yield _finish(done, future.result(), root, overwrite)
-
-
 _Rendered = tuple[bytes | None, tuple[str, ...]]
+
+
+def _dry(items: Iterable[Item], overwrite: bool) -> Iterator[Item]:
+    for item in items:
+        if not item.path.exists():
+            yield item
+        elif overwrite:
+            yield replace(item, messages=("exists; would be overwritten",))
+        else:
+            yield replace(item, status="skipped", messages=("exists; use --force to overwrite",))
+
+
+def _run(items: Iterable[Item], finish: _Finisher, jobs: int) -> Iterator[Item]:
+    if jobs <= 1:
+        for item in items:
+            yield finish(item, _render(item.letter, item.format))
+        return
+    for item, rendered in _parallel(items, jobs):
+        yield finish(item, rendered)
+
+
+def _parallel(items: Iterable[Item], jobs: int) -> Iterator[tuple[Item, _Rendered]]:
+    """Render in worker processes; yield results in the order the items came."""
+    pool = _pool(jobs)
+    # A bounded window of futures keeps memory flat however long the batch is,
+    # while results are still written in the order the letters came.
+    window: deque[tuple[Item, concurrent.futures.Future[_Rendered]]] = deque()
+    try:
+        for item in items:
+            try:
+                window.append((item, pool.submit(_render, item.letter, item.format)))
+            except BrokenProcessPool:  # a worker died earlier: carry on with a fresh pool
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _pool(jobs)
+                window.append((item, pool.submit(_render, item.letter, item.format)))
+            if len(window) >= jobs * 4:
+                yield _result(*window.popleft())
+        while window:
+            yield _result(*window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the parent's to handle: it stops the run and prints the summary.
+    # Workers that also caught it would each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _result(item: Item, future: concurrent.futures.Future[_Rendered]) -> tuple[Item, _Rendered]:
+    try:
+        return item, future.result()
+    except BrokenProcessPool:
+        return item, (None, ("the process rendering it stopped unexpectedly; run again",))
 
 
 def _render(letter: Letter, fmt: str) -> _Rendered:
@@ -229,27 +282,70 @@ def _render(letter: Letter, fmt: str) -> _Rendered:
     return data, tuple(str(w.message) for w in caught if issubclass(w.category, RenderWarning))
 
 
-def _finish(item: Item, rendered: _Rendered, root: Path, overwrite: bool) -> Item:
-    data, messages = rendered
-    if data is None:
-        return Item(item.letter, item.format, item.path, "failed", messages)
-    if not _inside(item.path, root):  # slugs make this impossible; checked all the same
-        return Item(item.letter, item.format, item.path, "failed", ("path leaves the output folder",))
-    try:
-        written = _atomic_write(item.path, data, overwrite=overwrite)
-    except OSError as err:
-        return Item(item.letter, item.format, item.path, "failed", (f"cannot write: {err.strerror or err}",))
-    if not written:
-        return Item(item.letter, item.format, item.path, "skipped", ("exists; use --force to overwrite",))
-    return Item(item.letter, item.format, item.path, "written", messages)
+class _Finisher:
+    """Write rendered letters into place, clearing stale temporaries once per folder."""
+
+    def __init__(self, root: Path, overwrite: bool, report: WriteReport) -> None:
+        self.root = root
+        self.overwrite = overwrite
+        self.report = report
+        self.cleaned: set[Path] = set()
+
+    def __call__(self, item: Item, rendered: _Rendered) -> Item:
+        data, messages = rendered
+        if data is None:
+            return replace(item, status="failed", messages=messages)
+        if not _inside(item.path, self.root):  # slugs make this impossible; checked all the same
+            return replace(item, status="failed", messages=("path leaves the output folder",))
+        try:
+            self._clean(item.path.parent)
+            written = atomic_write(item.path, data, overwrite=self.overwrite)
+        except OSError as err:
+            return replace(item, status="failed", messages=(f"cannot write: {err.strerror or err}",))
+        if not written:
+            return replace(item, status="skipped", messages=("exists; use --force to overwrite",))
+        return replace(item, status="written", messages=messages)
+
+    def _clean(self, folder: Path) -> None:
+        if folder not in self.cleaned:
+            self.cleaned.add(folder)
+            self.report.cleaned += remove_stale_temporaries(folder)
 
 
-def _atomic_write(path: Path, data: bytes, *, overwrite: bool) -> bool:
-    """Write ``data`` to ``path`` all at once; return False when it exists and must be kept."""
+# --- atomic files ---------------------------------------------------------------------------
+
+#: Temporaries are ``.<name>.<pid>-<random>.tmp``: hidden, recognisable, and they
+#: name the process that owns them, so a later run can tell a leftover of a killed
+#: run (SIGKILL runs no cleanup) from a file another live run is writing.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
+#: A temporary this old is stale whoever owns it (another host, a reused pid).
+_STALE_AFTER = 24 * 60 * 60
+
+
+def atomic_write(path: str | Path, data: bytes, *, overwrite: bool = False) -> bool:
+    """Write ``data`` to ``path`` all at once, creating its folder.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk,
+    and then take the final name in one step: readers see the old file or the
+    new one, never half a file. Without ``overwrite`` the final step is a hard
+    link, which fails rather than replace a file that appeared meanwhile.
+
+    Args:
+        path: Where the file goes.
+        data: Its complete contents.
+        overwrite: Replace an existing file (or symlink, never writing through it).
+
+    Returns:
+        True when written; False when the file exists and was kept.
+
+    Raises:
+        OSError: when the folder or file cannot be written.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite and (path.exists() or path.is_symlink()):
         return False
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -275,4 +371,47 @@ def _link_no_clobber(tmp: str, path: Path) -> bool:
         if path.exists():
             return False
         os.replace(tmp, path)
+    return True
+
+
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Delete temporaries that interrupted runs left in ``folder``; return them.
+
+    A run killed mid-write (SIGKILL, power loss) cannot remove its temporary
+    file. Only files named the way :func:`atomic_write` names them are
+    touched, and only when the process that made them is gone (or they are a
+    day old), so a run writing into the same folder right now keeps its own.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match and entry.is_file(follow_symlinks=False) and _stale(entry, int(match["pid"])):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _stale(entry: os.DirEntry[str], pid: int) -> bool:
+    try:
+        age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+    except FileNotFoundError:
+        return False
+    return age > _STALE_AFTER or not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill would terminate it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
     return True
