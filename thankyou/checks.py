@@ -13,10 +13,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
@@ -117,9 +117,9 @@ _SAY = {
 }
 
 
-def _finding(key: str, field: str, **facts: object) -> Finding:
+def _finding(key: str, field: str, **values: object) -> Finding:
     code = key.split("/", 1)[0]
-    return Finding(CODES[code], code, field, _SAY[key].format(**facts))
+    return Finding(CODES[code], code, field, _SAY[key].format(**values))
 
 
 def check(
@@ -127,7 +127,8 @@ def check(
     *,
     now: dt.datetime | None = None,
     tz: dt.tzinfo | None = None,
-    base_dir: str | os.PathLike[str] | None = None,
+    base_dir: str | Path | None = None,
+    template_dirs: Sequence[str | Path] = (),
 ) -> list[Finding]:
     """Return what should be fixed or looked at before the letters are sent.
 
@@ -141,6 +142,8 @@ def check(
             machine's local zone.
         base_dir: For a mapping: the facts file's folder, against which relative
             paths (letterhead, signature, fonts) are resolved, as ``load`` does.
+        template_dirs: Folders of user templates, searched before the built-ins
+            when the letters are composed to measure their length.
 
     Returns:
         Findings, errors first, then by field path (``panel[2]`` before ``panel[10]``).
@@ -156,20 +159,24 @@ def check(
     if model is not None:
         findings += [
             f
-            for f in _model_findings(model, _aware(now, tz), tz)
+            for f in _model_findings(model, _aware(now, tz), tz, template_dirs)
             if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
         ]
     return sorted(findings, key=_sort_key)
 
 
 def _model_findings(
-    interview: Interview, now: dt.datetime, tz: dt.tzinfo | None
+    interview: Interview,
+    now: dt.datetime,
+    tz: dt.tzinfo | None,
+    template_dirs: Sequence[str | Path],
 ) -> Iterator[Finding]:
     yield from _name_findings(interview)
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
-    yield from _length_findings(interview, _compose_default(interview, now.date()))
+    letters = _compose_default(interview, now.date(), template_dirs)
+    yield from _length_findings(interview, letters)
 
 
 def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
@@ -213,7 +220,10 @@ def _validate(
     if any(f.code == "invalid" for f in findings):
         return None, findings, set()
     patched = copy.deepcopy(dict(data))
-    owners = {_patch(patched, e) for e in errors}
+    try:
+        owners = {_patch(patched, e) for e in errors}
+    except (KeyError, IndexError, TypeError):  # a shape we did not foresee: report, don't patch
+        return None, findings, set()
     try:
         return Interview.model_validate(patched, context=context), findings, owners
     except ValidationError:
@@ -331,7 +341,9 @@ def _domain_findings(interview: Interview) -> Iterator[Finding]:
 # -- length -----------------------------------------------------------------------------------
 
 
-def _compose_default(interview: Interview, today: dt.date) -> list[Letter]:
+def _compose_default(
+    interview: Interview, today: dt.date, template_dirs: Sequence[str | Path]
+) -> list[Letter]:
     """The panel letters with the default templates, or [] when they cannot be composed.
 
     A template problem is reported by ``thankyou render`` with its template and
@@ -342,7 +354,7 @@ def _compose_default(interview: Interview, today: dt.date) -> list[Letter]:
     except (ImportError, AttributeError):
         return []
     try:
-        return compose(interview, today=today)
+        return compose(interview, today=today, template_dirs=template_dirs)
     except ThankYouError:
         return []
 
