@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,23 @@ def test_naive_interview_time_defaults_to_the_machines_zone():
     assert all(s.due.tzinfo is not None for s in p)
     local = dt.datetime(2026, 11, 25, 14, 0).astimezone()
     assert step(p, "thank-you/panel[0]").due == local
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")
+def test_naive_times_follow_local_daylight_saving(monkeypatch):
+    """Local time is read with its DST rules: a follow-up after the change gets the new offset."""
+    monkeypatch.setenv("TZ", "America/Chicago")
+    time.tzset()
+    try:
+        p = plan(interview(date="2026-10-30T14:00:00", decision_within_days=None), NOW)
+        thank_you, follow_up = step(p, "thank-you/panel[0]"), step(p, "follow-up")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert thank_you.due.utcoffset() == dt.timedelta(hours=-5)  # CDT
+    assert follow_up.due.date() == dt.date(2026, 11, 6)
+    assert follow_up.due.utcoffset() == dt.timedelta(hours=-6)  # CST, after 1 November
+    assert follow_up.due.hour == 9
 
 
 # -- the table ---------------------------------------------------------------------------------
