@@ -61,6 +61,9 @@ _SHORT_LINE = 78
 
 _FONTS = {"serif": "Georgia, 'Times New Roman', serif", "sans": "Arial, Helvetica, sans-serif"}
 _UNFOLD = re.compile(r"\r\n(?=[ \t])")
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines() splits on
+# RFC 2045 §2.7: 7bit data is short lines of printable ASCII (tab allowed), no NUL or bare CR.
+_NOT_7BIT = re.compile(r"[^\t\n\x20-\x7e]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 
 
@@ -152,11 +155,38 @@ def _build_checked(
     letter: Letter, style: Style, smtputf8: bool, date: dt.datetime | None
 ) -> tuple[EmailMessage, bytes]:
     """Build, serialise and verify; return the message and its bytes."""
+    _require_single_lines(letter)
     expected = _expected(letter, smtputf8, date)
-    message = _build(letter, style, expected, smtputf8)
-    data = message.as_bytes()
+    try:
+        message = _build(letter, style, expected, smtputf8)
+        data = message.as_bytes()
+    except (ValueError, HeaderParseError) as err:  # the stdlib's refusals, never a traceback
+        raise _error(letter, f"it cannot be written as an email: {err}") from err
     _verify(data, expected, letter, smtputf8)
     return message, data
+
+
+def _require_single_lines(letter: Letter) -> None:
+    """Refuse a line break in a header value (RFC 5322 §2.2: it would end the header).
+
+    The cleaning layer already rejects them in facts files; this guards
+    letters built by hand.
+    """
+    for field, value in _header_fields(letter).items():
+        if found := _LINE_BREAK.search(value):
+            raise _error(
+                letter,
+                f"{field} must be a single line; remove the U+{ord(found.group()):04X} in it",
+            )
+
+
+def _header_fields(letter: Letter) -> dict[str, str]:
+    """The user's text that ends up in headers, by the name a person knows it by."""
+    return {
+        "the subject": letter.subject,
+        "the recipient's name": letter.recipient.name,
+        "the candidate's name": letter.sender.name,
+    }
 
 
 def _expected(letter: Letter, smtputf8: bool, date: dt.datetime | None) -> _Expected:
@@ -258,7 +288,7 @@ def _transfer_encoded(text: str) -> tuple[str, str]:
     which stays readable, unless so much is non-ASCII (CJK, Cyrillic) that
     base64 is shorter. All three keep lines within 78 characters.
     """
-    if text.isascii() and max(map(len, text.splitlines()), default=0) <= _SHORT_LINE:
+    if not _NOT_7BIT.search(text) and max(map(len, text.split("\n"))) <= _SHORT_LINE:
         return "7bit", text
     data = text.encode("utf-8")
     non_ascii = len(data) - len(text.encode("ascii", "ignore"))
@@ -379,14 +409,11 @@ def _injection_hint(letter: Letter, names: list[str]) -> str:
 
 def _hint(letter: Letter) -> str:
     """Point at the field that holds an encoded word, the usual cause."""
-    fields = {
-        "the subject": letter.subject,
-        "the recipient's name": letter.recipient.name,
-        "the candidate's name": letter.sender.name,
-    }
-    for field, value in fields.items():
+    for field, value in _header_fields(letter).items():
         if _ENCODED_WORD.search(value):
             return f"{field} contains an RFC 2047 encoded word ('=?…?='); remove it"
+        if "\t" in value:
+            return f"{field} contains a tab; use a space instead"
     return "remove unusual characters from the names and the subject"
 
 
