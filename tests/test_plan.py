@@ -281,6 +281,13 @@ def test_ics_is_reproducible_given_now():
     assert _events(plan(interview(), later).to_ics())[0].decoded("dtstamp") == later
 
 
+def test_ics_regenerated_plan_has_a_higher_sequence():
+    """A plan made later carries a higher SEQUENCE, so calendars take it as the update."""
+    first = _events(plan(interview(), NOW).to_ics())
+    later = _events(plan(interview(), NOW + dt.timedelta(hours=1)).to_ics())
+    assert all(int(b["sequence"]) > int(a["sequence"]) for a, b in zip(first, later, strict=True))
+
+
 def test_ics_calendar_headers():
     """The file is an RFC 5545 calendar with PRODID and VERSION 2.0."""
     cal = icalendar.Calendar.from_ical(plan(interview(), NOW).to_ics())

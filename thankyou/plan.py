@@ -38,6 +38,7 @@ MORNING = dt.time(9, 0)
 REMINDER_LEAD = dt.timedelta(hours=1)
 #: How long each calendar event lasts; it is a reminder, not a meeting.
 EVENT_LENGTH = dt.timedelta(minutes=30)
+_SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 #: Root of the UIDs: uuid5 of this and the interview identity, then of the step key.
 _UID_NAMESPACE = uuid.UUID("7b0c5a4e-4c1e-5b8e-9a51-0a8f3b1d2c6e")
 
@@ -143,6 +144,10 @@ class Plan:
         event = Event()
         event.add("uid", self.uid(step))
         event.add("dtstamp", stamp)
+        event.add("last-modified", stamp)
+        # RFC 5545 §3.8.7.4: clients keep the copy with the higher SEQUENCE. Minutes since
+        # 2020 grow with every regeneration, so the newest plan wins without stored state.
+        event.add("sequence", max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60)))
         event.add("dtstart", step.due.astimezone(dt.UTC))
         event.add("duration", EVENT_LENGTH)
         event.add("summary", step.summary)
