@@ -194,14 +194,15 @@ def _font_index(cluster: str, covers: Sequence[frozenset[str]]) -> int:
 def runs(text: str, fonts: Fonts) -> list[tuple[int, str]]:
     """Split one line into (font index, text) runs; -1 marks text no font covers.
 
-    Spaces stay in the run they follow, so a fallback word does not split the
-    spaces around it into runs of their own.
+    A space stays in the run it follows when that font has a space glyph, so a
+    fallback word does not split the spaces around it into runs of their own.
     """
     covers = [_coverage[name] for name in fonts.chain]
     result: list[tuple[int, str]] = []
     for cluster in _clusters(text):
-        if cluster.isspace():  # any font can set a space; keep it in the current run
-            index = result[-1][0] if result else 0
+        current = result[-1][0] if result else 0
+        if cluster.isspace() and (current == -1 or cluster in covers[current]):
+            index = current  # keep spaces in the run they follow: fewer, longer runs
         else:
             index = _font_index(cluster, covers)
         if result and result[-1][0] == index:
