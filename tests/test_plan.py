@@ -72,6 +72,12 @@ def test_recruiter_call_is_due_at_once():
     assert step(plan(interview(), NOW), "call-recruiter").due == NOW
 
 
+def test_recruiter_call_is_shown_in_the_interviews_zone():
+    """A plan made with a UTC clock still dates the call on the interview's clock."""
+    due = step(plan(interview(), NOW.astimezone(dt.UTC)), "call-recruiter").due
+    assert (due, due.utcoffset()) == (NOW, dt.timedelta(hours=-6))
+
+
 def test_recruiter_call_planned_ahead_is_due_right_after_the_interview():
     """A plan made before the interview puts the call an hour after its start."""
     early = TUESDAY - dt.timedelta(days=1)

@@ -206,7 +206,7 @@ def _recruiter(interview: Interview, start: dt.datetime, now: dt.datetime) -> It
     reach = " or ".join(x for x in (recruiter.phone, recruiter.email) if x)
     agency = f" ({recruiter.agency})" if recruiter.agency else ""
     yield Step(
-        due=max(now, start + ASSUMED_LENGTH),
+        due=max(now, start + ASSUMED_LENGTH).astimezone(start.tzinfo),  # shown in one zone
         action="Call the recruiter for feedback",
         who=recruiter.name,
         how="phone",
