@@ -19,14 +19,12 @@ runs and reportlab's own layout.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.colors import black
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -44,7 +42,7 @@ from reportlab.platypus.flowables import HRFlowable
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _layout, _pdffonts
+from thankyou.renderers import _layout, _pdfflow, _pdffonts
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
 
 __all__ = ["count_pages", "render"]
@@ -79,95 +77,6 @@ _MARK_X, _FOLD_MARK, _HOLE_MARK = 4 * MM, 5 * MM, 8 * MM
 #: one font size under a paragraph's top, and descenders reach 0.216 em below it.
 _DESCENT = 0.22
 _TALL = 10_000.0  # "unbounded" height for measuring
-
-
-# --- styles: built once per process ------------------------------------------------------------
-
-
-@functools.cache
-def _style(font: str, size: float, leading: float, cjk: bool = False) -> ParagraphStyle:
-    """Return the paragraph style for one font, size and leading (cached for the process)."""
-    return ParagraphStyle(
-        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}",
-        fontName=font,
-        fontSize=size,
-        leading=leading,
-        textColor=black,
-        splitLongWords=1,  # a 300-character URL wraps inside the margins (ROBUSTNESS §2)
-        wordWrap="CJK" if cjk else None,
-        allowWidows=0,  # no lone first or last line of a paragraph across a page break
-        allowOrphans=0,
-    )
-
-
-class _Paragraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A Paragraph that avoids a last line of one word (a "runt", issue #3 §8).
-
-    The text is ragged right, so setting the paragraph a few points narrower
-    is invisible except that it carries a second word down to the last line.
-    The characters are never changed (no non-breaking spaces).
-    """
-
-    #: availWidth -> the narrower width that avoids the runt (the same when none does).
-    _chosen: dict[float, float]
-    #: The width the current line breaks (``blPara``) were made for.
-    _broken_at: float | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        chosen = self.__dict__.setdefault("_chosen", {})
-        if availWidth not in chosen:
-            chosen[availWidth] = self._runt_free_width(availWidth, availHeight)
-        elif self._broken_at != chosen[availWidth]:
-            super().wrap(chosen[availWidth], availHeight)
-        # Frames and KeepTogether wrap one paragraph several times at one width;
-        # line breaks do not depend on the height, so they are made only once.
-        self._broken_at = chosen[availWidth]
-        self.width = availWidth
-        return (availWidth, self.height)
-
-    def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
-        super().wrap(availWidth, availHeight)
-        count = len(self.blPara.lines)
-        last = self.blPara.lines[-1]
-        if count < 2 or _words(last) != 1 or getattr(self.blPara.lines[-2], "lineBreak", False):
-            return availWidth  # no runt, or a one-word line the author asked for with "\n"
-        for shrink in (0.96, 0.92, 0.88):
-            super().wrap(availWidth * shrink, availHeight)
-            if len(self.blPara.lines) == count and _words(self.blPara.lines[-1]) > 1:
-                return availWidth * shrink
-        super().wrap(availWidth, availHeight)
-        return availWidth
-
-
-def _words(line: object) -> int:
-    if isinstance(line, tuple):  # one-font paragraph: (extra space, [words])
-        return len(line[1])
-    return int(getattr(line, "wordCount", 2))
-
-
-class _Together(Flowable):  # type: ignore[misc]
-    """Flowables drawn as one block that moves to the next page whole.
-
-    Used for the sign-off (closing, signature, typed name). reportlab's
-    KeepTogether does the same but deep-copies its content on every wrap; this
-    is the cheap version for a block that is always far shorter than a page.
-    """
-
-    def __init__(self, parts: Sequence[Flowable]) -> None:
-        super().__init__()
-        self.parts = list(parts)
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.heights = [p.wrap(availWidth, availHeight)[1] for p in self.parts]
-        self.width = availWidth
-        self.height = sum(self.heights)
-        return (availWidth, self.height)
-
-    def draw(self) -> None:
-        y = self.height
-        for part, height in zip(self.parts, self.heights, strict=True):
-            y -= height
-            part.drawOn(self.canv, 0, y)
 
 
 # --- the per-letter context --------------------------------------------------------------------
@@ -220,22 +129,17 @@ class _Job:
         size: float,
         leading: float,
         after: float,
-        kind: type[Paragraph] = _Paragraph,
+        kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
     ) -> Paragraph:
         for text, where in parts:
             if _pdffonts.is_rtl(text) and where not in self.rtl:
                 self.rtl.append(where)
         cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
-        style = _style(self.fonts.main, size, leading, cjk)
+        style = _pdfflow.style(self.fonts.main, size, leading, cjk)
         if after:
-            style = _spaced(style, after)
+            style = _pdfflow.spaced(style, after)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
         return kind(markup, style)
-
-
-@functools.cache
-def _spaced(style: ParagraphStyle, after: float) -> ParagraphStyle:
-    return ParagraphStyle(f"{style.name}+{after}", parent=style, spaceAfter=after)
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -431,7 +335,7 @@ def _story(job: _Job) -> list[Flowable]:
         job.para(text, f"paragraphs[{i}]", after=PARAGRAPH_GAP)
         for i, text in enumerate(letter.paragraphs)
     ]
-    story.append(_Together(_sign_off(job)))
+    story.append(_pdfflow.Together(_sign_off(job)))
     return story
 
 

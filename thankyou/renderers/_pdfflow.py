@@ -1,0 +1,112 @@
+"""reportlab building blocks for the PDF renderer: cached styles and two small flowables.
+
+Split from :mod:`thankyou.renderers.pdf` (STYLE §1: split past 500 lines).
+Styles are built once per process: a letter reuses them rather than creating
+its own (the speed target of SPEC §11).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from reportlab.lib.colors import black
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+__all__ = ["Together", "UnruntedParagraph", "spaced", "style"]
+
+
+# --- styles: built once per process ------------------------------------------------------------
+
+
+@functools.cache
+def style(font: str, size: float, leading: float, cjk: bool = False) -> ParagraphStyle:
+    """Return the paragraph style for one font, size and leading (cached for the process)."""
+    return ParagraphStyle(
+        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}",
+        fontName=font,
+        fontSize=size,
+        leading=leading,
+        textColor=black,
+        splitLongWords=1,  # a 300-character URL wraps inside the margins (ROBUSTNESS §2)
+        wordWrap="CJK" if cjk else None,
+        allowWidows=0,  # no lone first or last line of a paragraph across a page break
+        allowOrphans=0,
+    )
+
+
+class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A Paragraph that avoids a last line of one word (a "runt", issue #3 §8).
+
+    The text is ragged right, so setting the paragraph a few points narrower
+    is invisible except that it carries a second word down to the last line.
+    The characters are never changed (no non-breaking spaces).
+    """
+
+    #: availWidth -> the narrower width that avoids the runt (the same when none does).
+    _chosen: dict[float, float]
+    #: The width the current line breaks (``blPara``) were made for.
+    _broken_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        chosen = self.__dict__.setdefault("_chosen", {})
+        if availWidth not in chosen:
+            chosen[availWidth] = self._runt_free_width(availWidth, availHeight)
+        elif self._broken_at != chosen[availWidth]:
+            super().wrap(chosen[availWidth], availHeight)
+        # Frames and KeepTogether wrap one paragraph several times at one width;
+        # line breaks do not depend on the height, so they are made only once.
+        self._broken_at = chosen[availWidth]
+        self.width = availWidth
+        return (availWidth, self.height)
+
+    def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
+        super().wrap(availWidth, availHeight)
+        count = len(self.blPara.lines)
+        last = self.blPara.lines[-1]
+        if count < 2 or _words(last) != 1 or getattr(self.blPara.lines[-2], "lineBreak", False):
+            return availWidth  # no runt, or a one-word line the author asked for with "\n"
+        for shrink in (0.96, 0.92, 0.88):
+            super().wrap(availWidth * shrink, availHeight)
+            if len(self.blPara.lines) == count and _words(self.blPara.lines[-1]) > 1:
+                return availWidth * shrink
+        super().wrap(availWidth, availHeight)
+        return availWidth
+
+
+def _words(line: object) -> int:
+    if isinstance(line, tuple):  # one-font paragraph: (extra space, [words])
+        return len(line[1])
+    return int(getattr(line, "wordCount", 2))
+
+
+class Together(Flowable):  # type: ignore[misc]
+    """Flowables drawn as one block that moves to the next page whole.
+
+    Used for the sign-off (closing, signature, typed name). reportlab's
+    KeepTogether does the same but deep-copies its content on every wrap; this
+    is the cheap version for a block that is always far shorter than a page.
+    """
+
+    def __init__(self, parts: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.parts = list(parts)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.heights = [p.wrap(availWidth, availHeight)[1] for p in self.parts]
+        self.width = availWidth
+        self.height = sum(self.heights)
+        return (availWidth, self.height)
+
+    def draw(self) -> None:
+        y = self.height
+        for part, height in zip(self.parts, self.heights, strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+
+
+@functools.cache
+def spaced(style: ParagraphStyle, after: float) -> ParagraphStyle:
+    """``style`` with ``after`` points of space after each paragraph (cached)."""
+    return ParagraphStyle(f"{style.name}+{after}", parent=style, spaceAfter=after)
