@@ -56,6 +56,7 @@ _LETTERHEAD_MAX_HEIGHT = 30 * MM
 #: The signature image: about the height of a handwritten signature.
 _SIGNATURE_HEIGHT = 15 * MM
 _SIGNATURE_MAX_WIDTH = 60 * MM
+_SIGNATURE_PAD = 3.0
 #: The one-line return address in the DIN 5008 address field (7-8 pt is usual).
 _RETURN_SIZE, _RETURN_LEADING = 7.0, 8.5
 #: Sizes tried, largest first, until the recipient block fits its window.
@@ -342,16 +343,13 @@ def _story(job: _Job) -> list[Flowable]:
 def _sign_off(job: _Job) -> list[Flowable]:
     """Closing, signature space or image, typed name: never split across pages."""
     letter = job.letter
-    gap: Flowable = Spacer(1, _layout.SIGNATURE_SPACE)
-    if job.style.signature is not None:
-        gap = _image(
-            job.style.signature,
-            "style.signature",
-            _SIGNATURE_MAX_WIDTH,
-            _SIGNATURE_HEIGHT,
-            job.letter,
-        )
-    return [job.para(letter.closing, "closing"), gap, job.para(letter.signature, "signature")]
+    closing, name = job.para(letter.closing, "closing"), job.para(letter.signature, "signature")
+    if job.style.signature is None:
+        return [closing, Spacer(1, _layout.SIGNATURE_SPACE), name]
+    image = _image(job.style.signature, "style.signature", _SIGNATURE_MAX_WIDTH,
+                   _SIGNATURE_HEIGHT, letter)  # fmt: skip
+    # A little air so that the ink does not touch the closing or the typed name.
+    return [closing, Spacer(1, _SIGNATURE_PAD), image, Spacer(1, _SIGNATURE_PAD), name]
 
 
 def _head(job: _Job, compact: bool = False) -> list[Flowable]:
