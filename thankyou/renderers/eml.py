@@ -414,6 +414,8 @@ def _hint(letter: Letter) -> str:
             return f"{field} contains an RFC 2047 encoded word ('=?…?='); remove it"
         if "\t" in value:
             return f"{field} contains a tab; use a space instead"
+        if value != value.strip():
+            return f"{field} starts or ends with a space; remove it"  # RFC 5322 §3.2.2
     return "remove unusual characters from the names and the subject"
 
 
