@@ -352,11 +352,13 @@ def _sign_off(job: _Job) -> list[Flowable]:
     return [closing, Spacer(1, _SIGNATURE_PAD), image, Spacer(1, _SIGNATURE_PAD), name]
 
 
-def _head(job: _Job, compact: bool = False) -> list[Flowable]:
+def _head(
+    job: _Job, compact: bool = False, max_height: float = _LETTERHEAD_MAX_HEIGHT
+) -> list[Flowable]:
     """The letterhead, or the plain sender block (one line each)."""
     head = job.style.letterhead
     if isinstance(head, Path):
-        return [_image(head, "style.letterhead", job.width, _LETTERHEAD_MAX_HEIGHT, job.letter)]
+        return [_image(head, "style.letterhead", job.width, max_height, job.letter)]
     if head is True or compact:
         return _letterhead(job)
     return [job.lines(job.letter.sender_block, "sender")]
@@ -445,7 +447,7 @@ def _window_head(job: _Job) -> tuple[float, list[Flowable]]:
     the address, so it ends two blank lines above the window.
     """
     limit = job.page.window.top - 2 * PARAGRAPH_GAP
-    head = _head(job)
+    head = _head(job, max_height=min(_LETTERHEAD_MAX_HEIGHT, limit - _MIN_TOP))
     height = _stack_height(head, job.width)
     if limit - height < _MIN_TOP and not isinstance(job.style.letterhead, Path):
         head = _head(job, compact=True)  # name and one contact line: always fits
