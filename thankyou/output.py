@@ -205,7 +205,9 @@ def _unique(path: Path, taken: set[Path]) -> Path:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
+    # The folder is resolved, not the file: a symlink at the file's own name is
+    # replaced (with overwrite) or kept, never written through, so it may point anywhere.
+    return path.parent.resolve().is_relative_to(root.resolve()) and path.name not in ("", ".", "..")
 
 
 # --- rendering and writing ------------------------------------------------------------------
