@@ -1,30 +1,34 @@
 """The ``thankyou`` command: a thin shell over the public API (SPEC §9).
 
-stdout carries results (paths written, listings); stderr carries progress,
-warnings and errors. Exit status: 0 all done, 1 something failed (the rest
-was still done), 2 bad usage.
+stdout carries results (paths written, findings, the plan); stderr carries
+progress, warnings, errors and the summary. Exit status: 0 all done, 1
+something failed (the rest was still done), 2 bad usage.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import click
 
 import thankyou
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, find_facts, load_many
+from thankyou.facts import Loaded, find_facts, load_many, parse
 from thankyou.letter import Letter
-from thankyou.output import Item, WriteReport, formats_for
+from thankyou.output import Item, WriteReport, atomic_write, formats_for
 from thankyou.renderers import FORMATS
 
-#: Show a progress bar only for more work than fits on a screen.
+#: A screenful when the terminal does not say: show a progress bar beyond this many files.
 PROGRESS_MIN = 24
+#: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
+INTERRUPTED = 130
 
 _FACTS = click.argument("facts", nargs=-1, required=True, type=click.Path(path_type=Path))
 _TEMPLATE = click.option("-t", "--template", metavar="NAME", help="Template, e.g. thank-you/warm (see `thankyou templates`).")
@@ -36,6 +40,21 @@ _TEMPLATES = click.option(
 _CANDIDATE = click.option(
     "--candidate", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Candidate (and style) for spreadsheets without candidate_* columns.",
+)  # fmt: skip
+
+
+def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date-time like 2026-11-25T09:00 or 2026-11-25T09:00-05:00") from None
+
+
+_NOW = click.option(
+    "--now", callback=_parse_now, metavar="DATETIME",
+    help="Judge dates as of this moment (ISO 8601; default: now).",
 )  # fmt: skip
 
 
@@ -51,7 +70,11 @@ def _version() -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "-V", "--version", prog_name="thankyou")
 def cli() -> None:
-    """Write the letters a careful candidate sends after a job interview."""
+    """Write the letters a careful candidate sends after a job interview.
+
+    Start with `thankyou new`, fill in the file, then `thankyou check` and
+    `thankyou render`.
+    """
 
 
 def main() -> None:
@@ -66,22 +89,54 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _interviews(paths: Sequence[Path], candidate: Path | None, report: WriteReport) -> Iterator[Loaded]:
-    """Yield every interview that loads; record the ones that do not."""
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _files(paths: Sequence[Path], candidate: Path | None) -> list[Path]:
+    """The facts files named or found in folders; a bad path is bad usage (exit 2)."""
     try:
         files = list(find_facts(paths))
     except FactsError as err:
         raise click.BadParameter(str(err), param_hint="FACTS") from None
+    if candidate is not None:  # a candidate file kept beside the interviews is not one of them
+        files = [f for f in files if not f.resolve() == candidate.resolve()]
     if not files:
         raise click.BadParameter("no facts files (.toml, .json, .yaml, .yml, .csv) found", param_hint="FACTS")
-    for path in files:
+    return files
+
+
+def _load(paths: Sequence[Path], candidate: Path | None, notes: list[str]) -> Iterator[Loaded]:
+    """Yield every interview read, loaded or failed; input warnings go to stderr and ``notes``."""
+    for path in _files(paths, candidate):
         for loaded in load_many(path, candidate=candidate):
+            if loaded.error is not None and _only_a_candidate(path):
+                loaded = Loaded(loaded.source, warnings=(f"{path}: holds only a candidate; skipped (use it with --candidate)",))
             for warning in loaded.warnings:
                 _err(f"warning: {warning}")
-            if loaded.error is not None:
-                report.errors.append(str(loaded.error))
-            else:
+                notes.append(warning)
+            if loaded.interview is not None or loaded.error is not None:
                 yield loaded
+
+
+def _only_a_candidate(path: Path) -> bool:
+    """True for a file like examples/candidate.toml: [candidate] and [style], no interview."""
+    if path.suffix.lower() == ".csv":
+        return False
+    try:
+        keys = set(parse(path))
+    except FactsError:
+        return False
+    return "candidate" in keys and keys <= {"candidate", "style"}
+
+
+def _interviews(paths: Sequence[Path], candidate: Path | None, report: WriteReport) -> Iterator[Loaded]:
+    """Yield every interview that loads; record the ones that do not in ``report``."""
+    for loaded in _load(paths, candidate, report.notes):
+        if loaded.error is not None:
+            report.errors.append(str(loaded.error))
+        else:
+            yield loaded
 
 
 def _parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -92,20 +147,36 @@ def _parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> st
     return value
 
 
+def _parse_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    return value or os.cpu_count() or 1
+
+
+def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None:
+    """Refuse an unknown -t before any work, instead of failing every interview."""
+    if template is None:
+        return
+    from thankyou.templating import catalogue
+
+    names = [info.name for info in catalogue(template_dirs)]
+    if template not in names:
+        raise click.BadParameter(f"no template {template!r}; choose from {', '.join(names)}", param_hint="-t")
+
+
 # --- render -----------------------------------------------------------------------------------
 
 
 @cli.command()
 @_FACTS
-@click.option("-f", "--format", "formats", default="auto", show_default=True, callback=_parse_formats,
+@click.option("-f", "--format", "formats", default="auto", show_default=True, callback=_parse_formats, metavar="FORMATS",
               help="auto (email -> .eml, post and hand -> .pdf), pdf, docx, email or text; several as pdf,docx.")
 @click.option("-o", "--output", "out_dir", default="letters", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @_TEMPLATE
 @_TEMPLATES
 @click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size, overriding the facts' [style].")
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist (otherwise they are kept).")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(0, 64), metavar="N",
+              callback=_parse_jobs, help="Worker processes rendering in parallel; 0 for one per CPU.")
 @click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
 @_CANDIDATE
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date on the letters (default: today).")
@@ -122,28 +193,46 @@ def render(
     candidate: Path | None,
     today: dt.datetime | None,
 ) -> None:
-    """Write one letter per reader for each FACTS file (or folder of them)."""
+    """Write one letter per reader for each FACTS file (or folder of them).
+
+    Files go to OUTPUT/<company>/<recipient>.<ext>; existing files are kept
+    unless --force. Exit status: 0 all written, 1 something failed (the rest
+    were written), 2 bad usage.
+    """
+    _check_template(template, template_dirs)
     report = WriteReport()
-    letters: list[Letter] = []
-    for loaded in _interviews(facts, candidate, report):
-        assert loaded.interview is not None  # noqa: S101 - _interviews yields loaded interviews only
-        try:
-            composed = thankyou.compose(
-                loaded.interview, template, template_dirs=template_dirs,
-                today=today.date() if today else None,
-            )  # fmt: skip
-        except ThankYouError as err:
-            report.errors.append(f"{loaded.source}: {err}")
-            continue
-        letters += [_restyle(letter, paper) for letter in composed]
+    loaded = _interviews(facts, candidate, report)
+    letters = _compose(loaded, template, template_dirs, today.date() if today else None, report)
+    letters = [_restyle(letter, paper) for letter in letters]
     total = sum(len(formats_for(letter, formats)) for letter in letters)
-    with _progress(total) as step:
-        thankyou.write(
-            letters, out_dir, formats, overwrite=force, jobs=jobs, dry_run=dry_run,
-            on_item=lambda item: _show(item, step), report=report,
-        )  # fmt: skip
-    _summary(report, dry_run)
-    sys.exit(0 if report.ok else 1)
+    interrupted = False
+    with _Console(total) as console:
+        try:
+            thankyou.write(
+                letters, out_dir, formats, overwrite=force, jobs=jobs, dry_run=dry_run,
+                on_item=console.show, report=report,
+            )  # fmt: skip
+        except KeyboardInterrupt:
+            interrupted = True
+    _summary(report, dry_run, interrupted)
+    sys.exit(INTERRUPTED if interrupted else 0 if report.ok else 1)
+
+
+def _compose(
+    loaded: Iterable[Loaded],
+    template: str | None,
+    template_dirs: Sequence[Path],
+    today: dt.date | None,
+    report: WriteReport,
+) -> list[Letter]:
+    letters: list[Letter] = []
+    for one in loaded:
+        assert one.interview is not None  # noqa: S101 - _interviews yields loaded interviews only
+        try:
+            letters += thankyou.compose(one.interview, template, template_dirs=template_dirs, today=today)
+        except ThankYouError as err:
+            report.errors.append(f"{one.source}: {err}")
+    return letters
 
 
 def _restyle(letter: Letter, paper: str | None) -> Letter:
@@ -152,46 +241,146 @@ def _restyle(letter: Letter, paper: str | None) -> Letter:
     return replace(letter, style=letter.style.model_copy(update={"paper": paper}))
 
 
-class _progress:
-    """A progress bar on stderr, only when stderr is a terminal and the batch is long."""
+def _screen_lines() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).lines or PROGRESS_MIN
+    except (AttributeError, OSError, ValueError):  # not a real file, or not a terminal
+        return PROGRESS_MIN
+
+
+class _Console:
+    """Per-file lines, with a progress bar on stderr when it is a terminal and the work is long."""
 
     def __init__(self, total: int) -> None:
         self.bar: Any = None
-        if total >= PROGRESS_MIN and sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="Writing letters", file=sys.stderr)
+        if sys.stderr.isatty() and total > _screen_lines():
+            self.bar = click.progressbar(length=total, label="Writing", file=sys.stderr, show_pos=True)
 
-    def __enter__(self) -> Any:
-        if self.bar is None:
-            return lambda: None
-        bar = self.bar.__enter__()
-        return lambda: bar.update(1)
-
-    def __exit__(self, *exc: object) -> None:
+    def __enter__(self) -> _Console:
         if self.bar is not None:
-            self.bar.__exit__(*exc)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(kind, exc, tb)
+
+    def show(self, item: Item) -> None:
+        """Print one finished file: its path on stdout, anything to know on stderr."""
+        if item.status in ("written", "planned"):
+            self._echo(str(item.path), err=False)
+        label = "warning" if item.status in ("written", "planned") else item.status
+        for message in item.messages:
+            self._echo(f"{label}: {item.path}: {message}", err=True)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def _echo(self, message: str, *, err: bool) -> None:
+        if self.bar is not None and (err or sys.stdout.isatty()):
+            sys.stderr.write("\r\x1b[K")  # clear the bar's line; the next update redraws it
+            sys.stderr.flush()
+        click.echo(message, err=err)
 
 
-def _show(item: Item, step: Any) -> None:
-    step()
-    if item.status in ("written", "planned"):
-        click.echo(str(item.path))
-    for message in item.messages:
-        _err(f"{item.status if item.status != 'written' else 'warning'}: {item.path}: {message}")
-
-
-def _summary(report: WriteReport, dry_run: bool) -> None:
+def _summary(report: WriteReport, dry_run: bool, interrupted: bool) -> None:
     for error in report.errors:
-        _err(f"error: {error}")
+        for line in error.splitlines():
+            _err(f"error: {line}")
+    failed = len(report.failed) + len(report.errors)
+    warnings = _plural(len(report.warnings), "warning")
+    if report.cleaned:
+        _err(f"Removed {_plural(len(report.cleaned), 'temporary file')} left by an interrupted run.")
     if dry_run:
-        _err(f"dry run: {len(report.items)} file(s) would be written; nothing was written")
-        return
-    counts = (
-        f"{len(report.written)} written, {len(report.skipped)} skipped, "
-        f"{len(report.failed) + len(report.errors)} failed, {len(report.warnings)} warning(s)"
-    )
-    _err(counts)
+        _err(f"Dry run: {len(report.planned)} to write, {len(report.skipped)} kept, {failed} failed, {warnings}; nothing was written.")
+    else:
+        _err(f"{len(report.written)} written, {len(report.skipped)} skipped, {failed} failed, {warnings}.")
     if report.skipped:
         _err("Existing files were kept; use --force to overwrite them.")
+    if interrupted:
+        _err("Interrupted: the files listed were written completely; run again to finish.")
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@_FACTS
+@_CANDIDATE
+@_NOW
+def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | None) -> None:
+    """Check FACTS files (or folders) for what to fix before sending.
+
+    Findings are grouped by file. Exit status 1 when any is an error (a file
+    that does not load counts as one), else 0.
+    """
+    errors = warnings = checked = 0
+    for loaded in _load(facts, candidate, []):
+        checked += 1
+        lines = _findings(loaded, now)
+        click.echo(loaded.source)
+        for level, line in lines:
+            click.echo(f"  {level:<8} {line}")
+            errors += level == "error"
+            warnings += level == "warning"
+        if not lines:
+            click.echo("  ok")
+    _err(f"{_plural(checked, 'interview')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    sys.exit(1 if errors else 0)
+
+
+def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
+    """(level, text) for each finding; a file that did not load gives its problems as errors."""
+    if loaded.error is not None:
+        return [("error", _problem_text(problem.line, str(problem))) for problem in loaded.error.problems]
+    assert loaded.interview is not None  # noqa: S101 - Loaded holds one or the other
+    return [(f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]") for f in thankyou.check(loaded.interview, now=now)]
+
+
+def _problem_text(line: int | None, text: str) -> str:
+    return f"line {line}: {text}" if line is not None else text
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+@cli.command("plan")
+@click.argument("facts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the plan as an iCalendar file, for your calendar app.")
+@click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
+@_CANDIDATE
+@_NOW
+def plan_command(facts: Path, ics: Path | None, force: bool, candidate: Path | None, now: dt.datetime | None) -> None:
+    """Show the dated steps after the interview in FACTS: thank-yous, follow-up, and more."""
+    loaded = list(_load([facts], candidate, []))
+    if ics is not None and len(loaded) > 1:
+        raise click.UsageError(f"{facts} holds {len(loaded)} interviews; --ics takes a file with one")
+    failed = False
+    for one in loaded:
+        if one.error is not None:
+            failed = True
+            for line in str(one.error).splitlines():
+                _err(f"error: {line}")
+            continue
+        assert one.interview is not None  # noqa: S101 - Loaded holds one or the other
+        the_plan = thankyou.plan(one.interview, now)
+        click.echo(the_plan.table(), nl=False)
+        if ics is not None:
+            failed |= not _write_ics(ics, the_plan.to_ics(), force)
+    sys.exit(1 if failed else 0)
+
+
+def _write_ics(path: Path, data: bytes, force: bool) -> bool:
+    try:
+        written = atomic_write(path, data, overwrite=force)
+    except OSError as err:
+        _err(f"error: cannot write {path}: {err.strerror or err}")
+        return False
+    if not written:
+        _err(f"error: {path} exists; use --force to overwrite it")
+        return False
+    _err(f"Wrote {path}; import it into your calendar.")
+    return True
 
 
 # --- templates and new --------------------------------------------------------------------------
@@ -206,8 +395,11 @@ def templates(template_dirs: tuple[Path, ...]) -> None:
     for info in templating.catalogue(template_dirs):
         origin = "" if info.builtin else f"  [{info.path.parent}]"
         click.echo(f"{info.name:<22} {info.audience:<11} {info.description}{origin}")
-        needed = sorted(templating.variables(info.name, template_dirs))
-        click.echo(f"{'':<22} {'':<11} uses: {', '.join(needed)}")
+        try:
+            needed = ", ".join(sorted(templating.variables(info.name, template_dirs)))
+        except ThankYouError as err:  # a broken user template is listed, with what is wrong
+            needed = f"(cannot read: {err})"
+        click.echo(f"{'':<22} {'':<11} uses: {needed}")
 
 
 @cli.command()
@@ -215,12 +407,18 @@ def templates(template_dirs: tuple[Path, ...]) -> None:
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def new(path: Path, force: bool) -> None:
     """Write a commented starter facts file to PATH (default: interview.toml)."""
-    from thankyou.output import _atomic_write
     from thankyou.templating import builtin_root
 
+    if path.suffix.lower() != ".toml":
+        raise click.BadParameter("the starter file is TOML; give a name ending in .toml", param_hint="PATH")
     starter = (builtin_root() / "_starter.toml").read_text(encoding="utf-8")
     today = dt.date.today().isoformat()
-    if not _atomic_write(path, starter.replace("2026-01-01", today).encode(), overwrite=force):
+    try:
+        written = atomic_write(path, starter.replace("2026-01-01", today).encode(), overwrite=force)
+    except OSError as err:
+        _err(f"error: cannot write {path}: {err.strerror or err}")
+        sys.exit(1)
+    if not written:
         _err(f"error: {path} exists; use --force to overwrite it")
         sys.exit(1)
     click.echo(str(path))
