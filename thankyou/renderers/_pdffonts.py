@@ -260,6 +260,14 @@ _RTL = re.compile(
 )
 
 
+_UNUSUAL = re.compile(f"{_CJK.pattern}|{_RTL.pattern}")
+
+
+def is_unusual(text: str) -> bool:
+    """True when ``text`` may need CJK line breaking or holds right-to-left letters."""
+    return _UNUSUAL.search(text) is not None
+
+
 def is_cjk(text: str) -> bool:
     """True when ``text`` contains Chinese, Japanese or Korean characters."""
     return _CJK.search(text) is not None

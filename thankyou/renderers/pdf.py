@@ -132,10 +132,10 @@ class _Job:
         after: float,
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
     ) -> Paragraph:
-        for text, where in parts:
-            if _pdffonts.is_rtl(text) and where not in self.rtl:
-                self.rtl.append(where)
-        cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
+        cjk = False
+        if _pdffonts.is_unusual("".join(text for text, _ in parts)):  # rarely: one scan, usually
+            cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
+            self.rtl.extend(w for t, w in parts if _pdffonts.is_rtl(t) and w not in self.rtl)
         style = _pdfflow.style(self.fonts.main, size, leading, cjk)
         if after:
             style = _pdfflow.spaced(style, after)
