@@ -94,7 +94,10 @@ def _audience(interview: Interview, audience: str, template: str) -> list[Person
             field="recruiter",
         )
     if interview.recruiter.email is None:
-        raise FactsError(f"the {template} template is an email; add it", field="recruiter.email")
+        raise FactsError(
+            f"the {template} template is an email; add the recruiter's email address",
+            field="recruiter.email",
+        )
     return [interview.recruiter]
 
 
