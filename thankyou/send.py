@@ -1,0 +1,603 @@
+"""SMTP delivery with a resumable send log: each letter reaches its reader once (SPEC §9).
+
+:func:`send` is a dry run unless told otherwise. When it sends, every message
+the server accepts is recorded at once in a JSON-lines log (one line, written
+and fsync'd before the next message goes out), keyed by :func:`letter_key`;
+a later run skips what the log holds. So a run that stops half-way (a refused
+message, a dropped connection, Ctrl-C) is finished by running it again.
+
+One case cannot be decided: the connection drops after the whole message was
+sent but before the server said whether it took it (RFC 5321 §4.1.1.4). Such a
+letter is logged as ``uncertain`` and *not* sent again: a reader getting the
+same thank-you twice is worse than the candidate checking their Sent folder.
+
+Only this module opens sockets. It prints nothing and never puts the
+password in a message, a log line or an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from thankyou.errors import RenderError, SendError
+from thankyou.letter import Letter
+from thankyou.models import Delivery
+from thankyou.renderers import eml
+
+__all__ = ["PASSWORD_ENV", "SendEntry", "SendReport", "SmtpSettings", "letter_key", "send"]
+
+#: The environment variable the CLI reads the SMTP password from.
+PASSWORD_ENV = "THANKYOU_SMTP_PASSWORD"
+
+Security = Literal["plain", "starttls", "ssl"]
+Status = Literal[
+    "sent", "would-send", "already-sent", "uncertain", "post", "hand", "failed", "not-attempted"
+]  # fmt: skip
+
+_DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "ssl": 465}
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+#: What to do with a letter that is not sent by email.
+_BY_HAND = {Delivery.post: "print and post", Delivery.hand: "hand over"}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to connect. The password never shows in ``repr()``."""
+
+    host: str
+    #: None: 25 for plain, 587 for STARTTLS, 465 for SSL.
+    port: int | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    #: "plain" (no TLS), "starttls" (RFC 3207) or "ssl" (implicit TLS, RFC 8314).
+    security: Security = "plain"
+    timeout: float = 30.0
+    #: Certificates to trust; by default the system's (ssl.create_default_context()).
+    tls_context: ssl.SSLContext | None = field(default=None, repr=False)
+
+    @property
+    def address(self) -> str:
+        """``host:port`` as the user would write it."""
+        return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
+
+
+@dataclass(frozen=True)
+class SendEntry:
+    """What happened to one letter."""
+
+    letter: Letter
+    #: The stable key the send log knows this letter by.
+    key: str
+    status: Status
+    #: Why it was not sent, or what to do with a paper letter.
+    detail: str = ""
+
+    @property
+    def recipient(self) -> str:
+        """Name and address as a person reads them (Unicode domain)."""
+        person = self.letter.recipient
+        return f"{person.name} <{person.email}>" if person.email else person.name
+
+
+@dataclass
+class SendReport:
+    """The outcome of a :func:`send` run, one entry per letter in the order given."""
+
+    log_path: Path
+    dry_run: bool
+    entries: list[SendEntry] = field(default_factory=list)
+    #: Why the run stopped early, with how to resume; None when it did not.
+    error: SendError | None = None
+
+    def having(self, *statuses: Status) -> list[SendEntry]:
+        """The entries with any of these statuses."""
+        return [entry for entry in self.entries if entry.status in statuses]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed and no delivery is in doubt."""
+        return self.error is None and not self.having("failed", "uncertain")
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """A built message and its SMTP envelope (RFC 5321 §2.3.1)."""
+
+    data: bytes
+    sender: str
+    recipients: tuple[str, ...]
+    message_id: str
+
+
+def letter_key(letter: Letter) -> str:
+    """Return the key that recognises a letter across runs.
+
+    Template, recipient address, company and position: what stays the same
+    when the letter is composed again tomorrow (its date changes, and so do
+    Message-ID and Date). The subject and the wording are left out on purpose,
+    so fixing a typo between two runs does not send the fixed letter again to
+    everyone who already has it.
+    """
+    address = (letter.recipient.email or letter.recipient.name).casefold()
+    parts = [letter.template, address, letter.company, letter.position]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def send(
+    letters: Iterable[Letter],
+    settings: SmtpSettings,
+    *,
+    log_path: str | os.PathLike[str],
+    dry_run: bool = True,
+    limit: int | None = None,
+    rate_per_minute: float | None = None,
+    bcc_self: bool = False,
+    smtputf8: bool = False,
+    on_progress: Callable[[SendEntry], None] | None = None,
+) -> SendReport:
+    """Send the email letters over SMTP, each exactly once across runs.
+
+    Args:
+        letters: Letters from :func:`thankyou.compose`. Those for post or hand
+            delivery are reported ("print and post", "hand over"), not sent.
+        settings: The SMTP server and credentials.
+        log_path: The send log (JSON lines); created on the first send. The
+            CLI puts it beside the facts file (``<facts>.sent.jsonl``).
+        dry_run: Report what would be sent; open no connection, write nothing.
+        limit: Send at most this many messages in this run.
+        rate_per_minute: Wait between messages so as not to exceed this rate.
+        bcc_self: Also deliver each message to the candidate (envelope only:
+            no Bcc header is written).
+        smtputf8: Allow addresses with non-ASCII local parts (RFC 6531).
+        on_progress: Called with each entry as soon as its outcome is known.
+
+    Returns:
+        The report. A run that stops early (refused message, lost
+        connection, failed login) sets ``report.error``; it does not raise.
+
+    Raises:
+        SendError: when the log cannot be read or is in use by another run.
+    """
+    log_path = Path(log_path)
+    report = SendReport(log_path, dry_run)
+    notify = _collector(report, on_progress)
+    done = read_log(log_path)
+    now = dt.datetime.now().astimezone()
+    queue = [
+        (letter, message)
+        for letter in letters
+        if (message := _triage(letter, done, now, smtputf8, bcc_self, notify)) is not None
+    ]
+    if dry_run:
+        for letter, _ in queue:
+            notify(SendEntry(letter, letter_key(letter), "would-send"))
+    elif queue:
+        _deliver(queue, settings, report, notify, limit, rate_per_minute)
+    return report
+
+
+def _collector(
+    report: SendReport, on_progress: Callable[[SendEntry], None] | None
+) -> Callable[[SendEntry], None]:
+    def notify(entry: SendEntry) -> None:
+        report.entries.append(entry)
+        if on_progress is not None:
+            on_progress(entry)
+
+    return notify
+
+
+def _triage(
+    letter: Letter,
+    done: dict[str, dict[str, Any]],
+    now: dt.datetime,
+    smtputf8: bool,
+    bcc_self: bool,
+    notify: Callable[[SendEntry], None],
+) -> _Outgoing | None:
+    """Report a letter that will not be sent; build the message of one that will."""
+    key = letter_key(letter)
+    if letter.delivery is not Delivery.email:
+        status: Status = "post" if letter.delivery is Delivery.post else "hand"
+        notify(SendEntry(letter, key, status, _BY_HAND[letter.delivery]))
+        return None
+    if key in done:
+        notify(_logged_entry(letter, key, done[key]))
+        return None
+    try:
+        return _outgoing(letter, now, smtputf8, bcc_self)
+    except RenderError as err:
+        notify(SendEntry(letter, key, "failed", err.message))
+        return None
+
+
+def _logged_entry(letter: Letter, key: str, record: dict[str, Any]) -> SendEntry:
+    when = record.get("sent_at", "an earlier run")
+    if record.get("status") == "uncertain":
+        return SendEntry(
+            letter, key, "uncertain",
+            f"not sent again: on {when} the connection dropped before the server confirmed "
+            "it, so it may have arrived; check your Sent folder or ask, and to send it "
+            "anyway delete its line from the send log",
+        )  # fmt: skip
+    return SendEntry(letter, key, "already-sent", f"sent on {when}")
+
+
+def _outgoing(letter: Letter, now: dt.datetime, smtputf8: bool, bcc_self: bool) -> _Outgoing:
+    # One Date for the whole run: the moment the user said "send" (RFC 5322 §3.6.1).
+    message = eml.to_message(letter, smtputf8=smtputf8, date=now)
+    # The header addresses are the envelope's: punycode domains, validated local parts.
+    sender = message["From"].addresses[0].addr_spec
+    recipients = (message["To"].addresses[0].addr_spec, *([sender] if bcc_self else []))
+    return _Outgoing(message.as_bytes(), sender, recipients, str(message["Message-ID"]))
+
+
+def _deliver(
+    queue: list[tuple[Letter, _Outgoing]],
+    settings: SmtpSettings,
+    report: SendReport,
+    notify: Callable[[SendEntry], None],
+    limit: int | None,
+    rate_per_minute: float | None,
+) -> None:
+    """Open the log and the connection, then send until done, limited or stopped."""
+    todo = list(queue)
+    try:
+        with _open_log(report.log_path) as log, _session(settings) as client:
+            pace = _Pacer(rate_per_minute)
+            while todo and (limit is None or len(report.having("sent")) < limit):
+                letter, outgoing = todo.pop(0)
+                pace.wait()
+                _deliver_one(client, log, letter, outgoing, notify, settings)
+    except SendError as err:
+        report.error = _with_resume_hint(err, report, len(todo))
+    for letter, _ in todo:
+        why = "stopped before this one" if report.error else "over --limit; run again to send it"
+        notify(SendEntry(letter, letter_key(letter), "not-attempted", why))
+
+
+def _deliver_one(
+    client: _Client,
+    log: _SendLog,
+    letter: Letter,
+    outgoing: _Outgoing,
+    notify: Callable[[SendEntry], None],
+    settings: SmtpSettings,
+) -> None:
+    """Send one letter and record the outcome; raise SendError to stop the run."""
+    key = letter_key(letter)
+    try:
+        _transmit(client, outgoing)
+    except SendError as err:
+        reason = _redact(err.message, settings)
+        notify(SendEntry(letter, key, "failed", reason))
+        raise SendError(f"{_who(letter)}: {reason}", recipient=letter.recipient.name) from None
+    except BaseException as err:  # a lost connection or Ctrl-C, perhaps after the message went out
+        if not client.payload_sent:
+            raise
+        reason = f"{_UNCERTAIN} ({_os_reason(err) if isinstance(err, OSError) else 'interrupted'})"
+        try:
+            _log(log, _record(letter, key, outgoing, "uncertain"), letter)
+        finally:
+            notify(SendEntry(letter, key, "uncertain", reason))
+        if not isinstance(err, OSError):
+            raise
+        raise SendError(f"{_who(letter)}: {reason}", recipient=letter.recipient.name) from None
+    try:
+        _log(log, _record(letter, key, outgoing, "sent"), letter)
+    finally:
+        notify(SendEntry(letter, key, "sent"))
+
+
+_UNCERTAIN = (
+    "the whole message went out, but the connection was lost before the server confirmed it, "
+    "so it may have arrived"
+)
+
+
+def _log(log: _SendLog, record: dict[str, Any], letter: Letter) -> None:
+    """Record a delivery; if that fails, stop before anything else is sent."""
+    try:
+        log.append(record)
+    except OSError as err:
+        raise SendError(
+            f"the letter to {_who(letter)} went out but could not be recorded in {log.path} "
+            f"({err.strerror or err}); add this line to the log by hand before running again, "
+            f"or it will be sent twice: {json.dumps(record, ensure_ascii=False)}",
+            recipient=letter.recipient.name,
+        ) from None
+
+
+def _transmit(client: _Client, outgoing: _Outgoing) -> None:
+    """Send one message.
+
+    Raises:
+        SendError: when the server refused it, or the connection failed before
+            the message went out in full (then the server discards it).
+        OSError: when the connection failed after (``client.payload_sent``).
+    """
+    options = [] if outgoing.data.isascii() else ["SMTPUTF8", "BODY=8BITMIME"]  # RFC 6531 §3.4
+    client.payload_sent = False
+    try:
+        refused = client.sendmail(
+            outgoing.sender, list(outgoing.recipients), outgoing.data, options
+        )
+    except smtplib.SMTPRecipientsRefused as err:
+        raise SendError(f"the server refused the recipient: {_replies(err.recipients)}") from None
+    except OSError as err:  # smtplib.SMTPException is an OSError too
+        if client.payload_sent and not isinstance(err, smtplib.SMTPResponseException):
+            raise
+        raise SendError(f"the server did not take the message: {_os_reason(err)}") from None
+    if outgoing.recipients[0] in refused:
+        # Only the bcc_self copy got through; the reader did not get the letter.
+        raise SendError(f"the server refused the recipient: {_replies(refused)}")
+
+
+def _reply(err: smtplib.SMTPResponseException) -> str:
+    text = (
+        err.smtp_error.decode("utf-8", "replace")
+        if isinstance(err.smtp_error, bytes)
+        else str(err.smtp_error)
+    )
+    return f"{err.smtp_code} {text}"
+
+
+def _replies(refused: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{who}: {code} {text.decode('utf-8', 'replace')}" for who, (code, text) in refused.items()
+    )
+
+
+def _record(letter: Letter, key: str, outgoing: _Outgoing, status: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "status": status,
+        "sent_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "to": outgoing.recipients[0],
+        "name": letter.recipient.name,
+        "subject": letter.subject,
+        "template": letter.template,
+        "company": letter.company,
+        "position": letter.position,
+        "message_id": outgoing.message_id,
+    }
+
+
+def _who(letter: Letter) -> str:
+    return f"{letter.recipient.name} <{letter.recipient.email}>"
+
+
+def _with_resume_hint(err: SendError, report: SendReport, left: int) -> SendError:
+    """Say what was done, where it is recorded, and that running again finishes the job."""
+    sent = len(report.having("sent"))
+    failed = [e for e in report.having("failed") if e.letter.recipient.name == err.recipient]
+    rest = left + len(failed)
+    done = f"{sent} sent and recorded in {report.log_path}" if sent else "nothing was sent"
+    return SendError(
+        f"stopped: {err.message}\n{done}; fix the problem and run the same command again "
+        f"to send the other {rest}: what the log holds is skipped",
+        recipient=err.recipient,
+    )
+
+
+class _Pacer:
+    """Keep at most ``rate`` messages a minute by waiting between them."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 60.0 / rate if rate else 0.0
+        self.last: float | None = None
+
+    def wait(self) -> None:
+        if self.last is not None and self.interval:
+            time.sleep(max(0.0, self.last + self.interval - time.monotonic()))
+        self.last = time.monotonic()
+
+
+# --- the connection ---------------------------------------------------------------------------
+
+
+class _Client(smtplib.SMTP):
+    """An SMTP client that notes when a message has gone out in full.
+
+    smtplib sends the whole DATA payload, ending in CRLF.CRLF, in one ``send``
+    call; a failure after it is the one case where the server may have the
+    message (RFC 5321 §4.1.1.4).
+    """
+
+    payload_sent = False
+
+    def send(self, s: Any) -> None:
+        """Send raw data, and note whether it was a message's end."""
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.payload_sent = True
+
+
+class _SSLClient(_Client, smtplib.SMTP_SSL):
+    """The same over implicit TLS (RFC 8314)."""
+
+
+@contextlib.contextmanager
+def _session(settings: SmtpSettings) -> Iterator[_Client]:
+    """Connect, secure and log in; close the connection however the block ends."""
+    _refuse_cleartext_password(settings)
+    client = _open(settings)
+    try:
+        _secure_and_login(client, settings)
+        yield client
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()
+        client.close()
+
+
+def _refuse_cleartext_password(settings: SmtpSettings) -> None:
+    if settings.user and settings.security == "plain" and settings.host not in _LOOPBACK:
+        raise SendError(
+            f"refusing to send the password for {settings.user!r} unencrypted to "
+            f"{settings.host}; use --starttls or --ssl"
+        )
+
+
+def _open(settings: SmtpSettings) -> _Client:
+    port = settings.port or _DEFAULT_PORTS[settings.security]
+    try:
+        if settings.security == "ssl":
+            context = _context(settings)
+            return _SSLClient(settings.host, port, timeout=settings.timeout, context=context)
+        return _Client(settings.host, port, timeout=settings.timeout)
+    except ssl.SSLError as err:
+        raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
+    except (smtplib.SMTPException, OSError) as err:
+        raise SendError(f"cannot connect to {settings.address}: {_os_reason(err)}") from None
+
+
+def _secure_and_login(client: _Client, settings: SmtpSettings) -> None:
+    try:
+        if settings.security == "starttls":
+            client.ehlo()
+            client.starttls(context=_context(settings))
+            client.ehlo()
+        if settings.user:
+            client.login(settings.user, settings.password or "")
+    except smtplib.SMTPNotSupportedError as err:
+        raise SendError(
+            f"{settings.address}: {_redact(str(err), settings)}; try --starttls or --ssl"
+        ) from None
+    except smtplib.SMTPAuthenticationError as err:
+        reply = _redact(_reply(err), settings)
+        raise SendError(
+            f"{settings.address} refused the login for {settings.user!r}: {reply}"
+        ) from None
+    except ssl.SSLError as err:
+        raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
+    except (smtplib.SMTPException, OSError) as err:
+        raise SendError(f"{settings.address}: {_redact(_os_reason(err), settings)}") from None
+
+
+def _context(settings: SmtpSettings) -> ssl.SSLContext:
+    return settings.tls_context or ssl.create_default_context()
+
+
+def _tls_reason(err: ssl.SSLError) -> str:
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return f"the server's certificate is not trusted ({err.verify_message})"
+    return err.reason or str(err)
+
+
+def _os_reason(err: BaseException) -> str:
+    if isinstance(err, smtplib.SMTPResponseException):
+        return _reply(err)
+    return getattr(err, "strerror", None) or str(err) or type(err).__name__
+
+
+def _redact(text: str, settings: SmtpSettings) -> str:
+    """Remove the password, and the forms AUTH PLAIN and LOGIN send it in, from ``text``."""
+    password = settings.password
+    if not password:
+        return text
+    user = settings.user or ""
+    for secret in (
+        password,
+        base64.b64encode(password.encode()).decode(),
+        base64.b64encode(f"\0{user}\0{password}".encode()).decode(),
+    ):
+        text = text.replace(secret, "***")
+    return text
+
+
+# --- the log ----------------------------------------------------------------------------------
+
+
+def read_log(path: Path) -> dict[str, dict[str, Any]]:
+    """Return the send log's records by key; an absent log is empty.
+
+    Raises:
+        SendError: for a line that is not a JSON record with a key; guessing
+            past it could send a letter twice.
+    """
+    try:
+        lines = path.read_bytes().splitlines()
+    except FileNotFoundError:
+        return {}
+    except OSError as err:
+        raise SendError(f"cannot read the send log {path}: {err.strerror or err}") from None
+    records: dict[str, dict[str, Any]] = {}
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            record = _parse_line(path, number, line)
+            records.setdefault(record["key"], record)  # the first outcome is the one that counts
+    return records
+
+
+def _parse_line(path: Path, number: int, line: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
+        raise SendError(
+            f"{path}:{number}: this line of the send log is damaged; repair or delete it "
+            "(a deleted line's letter will be sent again)"
+        )
+    return record
+
+
+@dataclass
+class _SendLog:
+    """The log opened for appending, locked against a second run using it at once."""
+
+    path: Path
+    file: IO[bytes]
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write one line and force it to disk before the next message is sent."""
+        self.file.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        self.file.flush()
+        os.fsync(self.file.fileno())
+
+
+@contextlib.contextmanager
+def _open_log(path: Path) -> Iterator[_SendLog]:
+    created = not path.exists()
+    try:
+        file = path.open("ab")
+    except OSError as err:
+        raise SendError(f"cannot open the send log {path}: {err.strerror or err}") from None
+    with file:
+        _lock(file, path)
+        if created:
+            _fsync_dir(path.parent)  # the new file's name must survive a crash too
+        yield _SendLog(path, file)
+
+
+def _lock(file: IO[bytes], path: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
+        return
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise SendError(f"another `thankyou send` is using {path}; wait for it to finish") from None
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
