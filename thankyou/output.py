@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import os
 import re
 import signal
 import tempfile
+import threading
 import time
 import unicodedata
 import warnings
@@ -116,7 +118,9 @@ def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]
         if name == "auto":
             name = "email" if letter.delivery is Delivery.email else "pdf"
         if name not in FORMATS:
-            raise ValueError(f"unknown format {name!r}; choose from auto, {', '.join(sorted(FORMATS))}")
+            raise ValueError(
+                f"unknown format {name!r}; choose from auto, {', '.join(sorted(FORMATS))}"
+            )
         if name not in resolved:
             resolved.append(name)
     return tuple(resolved)
@@ -126,7 +130,9 @@ def safe_name(text: str, *, fallback: str = "letter") -> str:
     """Make an ASCII file-name slug that cannot leave its folder or be a reserved name."""
     from slugify import slugify  # imported on first use: keeps `import thankyou` light
 
-    slug = slugify(text, replacements=[["'", ""], ["’", ""]], max_length=_NAME_BYTES, word_boundary=True)
+    slug = slugify(
+        text, replacements=[["'", ""], ["’", ""]], max_length=_NAME_BYTES, word_boundary=True
+    )
     slug = slug or fallback
     stem = unicodedata.normalize("NFKC", slug.split(".")[0]).lower()
     return f"_{slug}" if stem in _RESERVED else slug
@@ -166,7 +172,11 @@ def write(
     report = report if report is not None else WriteReport()
     root = Path(out_dir)
     planned = _plan(letters, root, formats, report)
-    done = _dry(planned, overwrite) if dry_run else _run(planned, _Finisher(root, overwrite, report), jobs)
+    done = (
+        _dry(planned, overwrite)
+        if dry_run
+        else _run(planned, _Finisher(root, overwrite, report), jobs)
+    )
     for item in done:
         report.items.append(item)
         if on_item is not None:
@@ -257,13 +267,27 @@ def _parallel(items: Iterable[Item], jobs: int) -> Iterator[tuple[Item, _Rendere
 
 
 def _pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
-    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),)
+    )
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     # Ctrl-C is the parent's to handle: it stops the run and prints the summary.
     # Workers that also caught it would each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the run that started it is gone.
+
+    A parent killed with SIGKILL cannot shut its pool down, and an orphaned
+    worker would wait on the task queue for ever (seen on Linux, Python 3.11).
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _result(item: Item, future: concurrent.futures.Future[_Rendered]) -> tuple[Item, _Rendered]:
@@ -303,7 +327,9 @@ class _Finisher:
             self._clean(item.path.parent)
             written = atomic_write(item.path, data, overwrite=self.overwrite)
         except OSError as err:
-            return replace(item, status="failed", messages=(f"cannot write: {err.strerror or err}",))
+            return replace(
+                item, status="failed", messages=(f"cannot write: {err.strerror or err}",)
+            )
         if not written:
             return replace(item, status="skipped", messages=("exists; use --force to overwrite",))
         return replace(item, status="written", messages=messages)
@@ -347,32 +373,42 @@ def atomic_write(path: str | Path, data: bytes, *, overwrite: bool = False) -> b
     path.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite and (path.exists() or path.is_symlink()):
         return False
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
+    fd, name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp"
+    )
+    tmp = Path(name)
     try:
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a letter gets the usual mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
-            os.replace(tmp, path)  # replaces a symlink itself, never writes through it
+            tmp.replace(path)  # replaces a symlink itself, never writes through it
         else:
             return _link_no_clobber(tmp, path)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
     return True
 
 
-def _link_no_clobber(tmp: str, path: Path) -> bool:
-    # os.link fails if the target appeared meanwhile: an atomic "create, never replace".
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _link_no_clobber(tmp: Path, path: Path) -> bool:
+    # A hard link fails if the target appeared meanwhile: an atomic "create, never replace".
     try:
-        os.link(tmp, path)
+        path.hardlink_to(tmp)
     except FileExistsError:
         return False
     except OSError:  # filesystems without hard links
         if path.exists():
             return False
-        os.replace(tmp, path)
+        tmp.replace(path)
     return True
 
 
@@ -393,7 +429,7 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
         match = _TEMPORARY.match(entry.name)
         if match and entry.is_file(follow_symlinks=False) and _stale(entry, int(match["pid"])):
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(entry.path)
+                Path(entry.path).unlink()
                 removed.append(Path(entry.path))
     return removed
 
