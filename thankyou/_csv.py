@@ -44,15 +44,30 @@ def read(path: Path, extra: Mapping[str, Any]) -> list[Loaded]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: Excel writes a BOM
     except OSError as err:
-        return [Loaded(source, error=FactsError(f"cannot read the file: {err.strerror or err}", source=source))]
+        return [
+            Loaded(
+                source,
+                error=FactsError(f"cannot read the file: {err.strerror or err}", source=source),
+            )
+        ]
     except UnicodeDecodeError:
-        return [Loaded(source, error=FactsError("is not UTF-8 text; save it as CSV UTF-8", source=source))]
+        return [
+            Loaded(
+                source, error=FactsError("is not UTF-8 text; save it as CSV UTF-8", source=source)
+            )
+        ]
     try:
         rows, bad, warnings = _rows(text, source)
     except FactsError as err:
         return [Loaded(source, error=err)]
     if not rows and not bad:
-        return [Loaded(source, error=FactsError("has a header but no rows", source=source, line=2), warnings=warnings)]
+        return [
+            Loaded(
+                source,
+                error=FactsError("has a header but no rows", source=source, line=2),
+                warnings=warnings,
+            )
+        ]
     groups: dict[tuple[str, ...], list[_Row]] = {}
     for line, row in rows:
         groups.setdefault(tuple(row.get(k, "").strip() for k in _KEY), []).append((line, row))
@@ -86,8 +101,13 @@ def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, 
     start = reader.line_num + 1
     for cells in reader:
         if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :]):
-            message = f"has {len(cells)} cells but the header names {len(names)} columns; quote cells that contain the delimiter"
-            bad.append(Loaded(f"{source}:{start}", error=FactsError(message, source=source, line=start)))
+            message = (
+                f"has {len(cells)} cells but the header names {len(names)} columns; "
+                "quote cells that contain the delimiter"
+            )
+            bad.append(
+                Loaded(f"{source}:{start}", error=FactsError(message, source=source, line=start))
+            )
         elif any(cell.strip() for cell in cells):
             rows.append((start, {n: c for n, c in zip(names, cells, strict=False) if c.strip()}))
         start = reader.line_num + 1
@@ -110,7 +130,9 @@ def _check_columns(names: list[str], source: str) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise FactsError(f"column {name!r} appears twice; keep one", source=source, line=1, field=name)
+            raise FactsError(
+                f"column {name!r} appears twice; keep one", source=source, line=1, field=name
+            )
         seen.add(name)
         if name not in _COLUMNS:
             close = difflib.get_close_matches(name, sorted(_COLUMNS), n=1, cutoff=0.6)
@@ -150,9 +172,15 @@ def _validate(path: Path, group: list[_Row], extra: Mapping[str, Any]) -> Interv
             if column in row:
                 data.setdefault(column, _cell(column, row[column]))
         for prefix in _PREFIXED:
-            table = {col.removeprefix(prefix + "_"): _cell(col, row[col]) for col in row if col.startswith(prefix + "_")}
+            table = {
+                col.removeprefix(prefix + "_"): _cell(col, row[col])
+                for col in row
+                if col.startswith(prefix + "_")
+            }
             if table:
-                data.setdefault(prefix, {}).update({k: v for k, v in table.items() if k not in data[prefix]})
+                data.setdefault(prefix, {}).update(
+                    {k: v for k, v in table.items() if k not in data[prefix]}
+                )
     data["panel"] = [_member(row) for _, row in group]
     lines = {"": group[0][0]} | {f"panel[{i}]": line for i, (line, _) in enumerate(group)}
     return validate(data, source=str(path), base_dir=path.parent, lines=lines)
@@ -182,7 +210,10 @@ def _for_spreadsheet(err: FactsError, path: Path, extra: Mapping[str, Any]) -> F
     problems = tuple(replace(p, field=_column(p.field)) for p in err.problems)
     if "candidate" not in extra:
         hint = "add candidate_name and candidate_email columns, or pass --candidate FILE"
-        problems = tuple(replace(p, message=f"{p.message}; {hint}") if p.field == "candidate" else p for p in problems)
+        problems = tuple(
+            replace(p, message=f"{p.message}; {hint}") if p.field == "candidate" else p
+            for p in problems
+        )
     return FactsError(problems[0].message, source=str(path), problems=problems)
 
 
@@ -203,7 +234,9 @@ def _member(row: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _cell(column: str, value: str) -> Any:
-    name = column.split("_", 1)[1] if column.startswith(tuple(p + "_" for p in _PREFIXED)) else column
+    name = (
+        column.split("_", 1)[1] if column.startswith(tuple(p + "_" for p in _PREFIXED)) else column
+    )
     if name in _LISTS:
         items = [item.strip() for line in value.splitlines() for item in line.split("|")]
         return [item for item in items if item]

@@ -31,7 +31,12 @@ PROGRESS_MIN = 24
 INTERRUPTED = 130
 
 _FACTS = click.argument("facts", nargs=-1, required=True, type=click.Path(path_type=Path))
-_TEMPLATE = click.option("-t", "--template", metavar="NAME", help="Template, e.g. thank-you/warm (see `thankyou templates`).")
+_TEMPLATE = click.option(
+    "-t",
+    "--template",
+    metavar="NAME",
+    help="Template, e.g. thank-you/warm (see `thankyou templates`).",
+)
 _TEMPLATES = click.option(
     "--templates", "template_dirs", multiple=True, metavar="DIR",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -49,7 +54,9 @@ def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date-time like 2026-11-25T09:00 or 2026-11-25T09:00-05:00") from None
+        raise click.BadParameter(
+            f"{value!r} is not a date-time like 2026-11-25T09:00 or 2026-11-25T09:00-05:00"
+        ) from None
 
 
 _NOW = click.option(
@@ -67,7 +74,7 @@ def _version() -> str:
         return "unknown"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="thankyou", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "-V", "--version", prog_name="thankyou")
 def cli() -> None:
     """Write the letters a careful candidate sends after a job interview.
@@ -100,9 +107,11 @@ def _files(paths: Sequence[Path], candidate: Path | None) -> list[Path]:
     except FactsError as err:
         raise click.BadParameter(str(err), param_hint="FACTS") from None
     if candidate is not None:  # a candidate file kept beside the interviews is not one of them
-        files = [f for f in files if not f.resolve() == candidate.resolve()]
+        files = [f for f in files if f.resolve() != candidate.resolve()]
     if not files:
-        raise click.BadParameter("no facts files (.toml, .json, .yaml, .yml, .csv) found", param_hint="FACTS")
+        raise click.BadParameter(
+            "no facts files (.toml, .json, .yaml, .yml, .csv) found", param_hint="FACTS"
+        )
     return files
 
 
@@ -111,7 +120,12 @@ def _load(paths: Sequence[Path], candidate: Path | None, notes: list[str]) -> It
     for path in _files(paths, candidate):
         for loaded in load_many(path, candidate=candidate):
             if loaded.error is not None and _only_a_candidate(path):
-                loaded = Loaded(loaded.source, warnings=(f"{path}: holds only a candidate; skipped (use it with --candidate)",))
+                loaded = Loaded(
+                    loaded.source,
+                    warnings=(
+                        f"{path}: holds only a candidate; skipped (use it with --candidate)",
+                    ),
+                )
             for warning in loaded.warnings:
                 _err(f"warning: {warning}")
                 notes.append(warning)
@@ -130,7 +144,9 @@ def _only_a_candidate(path: Path) -> bool:
     return "candidate" in keys and keys <= {"candidate", "style"}
 
 
-def _interviews(paths: Sequence[Path], candidate: Path | None, report: WriteReport) -> Iterator[Loaded]:
+def _interviews(
+    paths: Sequence[Path], candidate: Path | None, report: WriteReport
+) -> Iterator[Loaded]:
     """Yield every interview that loads; record the ones that do not in ``report``."""
     for loaded in _load(paths, candidate, report.notes):
         if loaded.error is not None:
@@ -159,7 +175,9 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
 
     names = [info.name for info in catalogue(template_dirs)]
     if template not in names:
-        raise click.BadParameter(f"no template {template!r}; choose from {', '.join(names)}", param_hint="-t")
+        raise click.BadParameter(
+            f"no template {template!r}; choose from {', '.join(names)}", param_hint="-t"
+        )
 
 
 # --- render -----------------------------------------------------------------------------------
@@ -167,19 +185,48 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
 
 @cli.command()
 @_FACTS
-@click.option("-f", "--format", "formats", default="auto", show_default=True, callback=_parse_formats, metavar="FORMATS",
-              help="auto (email -> .eml, post and hand -> .pdf), pdf, docx, email or text; several as pdf,docx.")
-@click.option("-o", "--output", "out_dir", default="letters", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="auto",
+    show_default=True,
+    callback=_parse_formats,
+    metavar="FORMATS",
+    help="auto (email -> .eml, post and hand -> .pdf), pdf, docx, email, text, or a list: pdf,docx",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="letters",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
 @_TEMPLATE
 @_TEMPLATES
-@click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size, overriding the facts' [style].")
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    help="Paper size, overriding the facts' [style].",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that exist (otherwise they are kept).")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(0, 64), metavar="N",
-              callback=_parse_jobs, help="Worker processes rendering in parallel; 0 for one per CPU.")
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    metavar="N",
+    callback=_parse_jobs,
+    help="Worker processes rendering in parallel; 0 for one per CPU.",
+)
 @click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
 @_CANDIDATE
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date on the letters (default: today).")
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help="Date on the letters (default: today)."
+)
 def render(
     facts: tuple[Path, ...],
     formats: str,
@@ -227,9 +274,11 @@ def _compose(
 ) -> list[Letter]:
     letters: list[Letter] = []
     for one in loaded:
-        assert one.interview is not None  # noqa: S101 - _interviews yields loaded interviews only
+        assert one.interview is not None
         try:
-            letters += thankyou.compose(one.interview, template, template_dirs=template_dirs, today=today)
+            letters += thankyou.compose(
+                one.interview, template, template_dirs=template_dirs, today=today
+            )
         except ThankYouError as err:
             report.errors.append(f"{one.source}: {err}")
     return letters
@@ -254,14 +303,18 @@ class _Console:
     def __init__(self, total: int) -> None:
         self.bar: Any = None
         if sys.stderr.isatty() and total > _screen_lines():
-            self.bar = click.progressbar(length=total, label="Writing", file=sys.stderr, show_pos=True)
+            self.bar = click.progressbar(
+                length=total, label="Writing", file=sys.stderr, show_pos=True
+            )
 
     def __enter__(self) -> _Console:
         if self.bar is not None:
             self.bar.__enter__()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.bar is not None:
             self.bar.__exit__(kind, exc, tb)
 
@@ -287,13 +340,15 @@ def _summary(report: WriteReport, dry_run: bool, interrupted: bool) -> None:
         for line in error.splitlines():
             _err(f"error: {line}")
     failed = len(report.failed) + len(report.errors)
-    warnings = _plural(len(report.warnings), "warning")
+    tail = f"{failed} failed, {_plural(len(report.warnings), 'warning')}"
     if report.cleaned:
-        _err(f"Removed {_plural(len(report.cleaned), 'temporary file')} left by an interrupted run.")
+        removed = _plural(len(report.cleaned), "temporary file")
+        _err(f"Removed {removed} left by an interrupted run.")
     if dry_run:
-        _err(f"Dry run: {len(report.planned)} to write, {len(report.skipped)} kept, {failed} failed, {warnings}; nothing was written.")
+        planned, kept = len(report.planned), len(report.skipped)
+        _err(f"Dry run: {planned} to write, {kept} kept, {tail}; nothing was written.")
     else:
-        _err(f"{len(report.written)} written, {len(report.skipped)} skipped, {failed} failed, {warnings}.")
+        _err(f"{len(report.written)} written, {len(report.skipped)} skipped, {tail}.")
     if report.skipped:
         _err("Existing files were kept; use --force to overwrite them.")
     if interrupted:
@@ -324,16 +379,23 @@ def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | No
             warnings += level == "warning"
         if not lines:
             click.echo("  ok")
-    _err(f"{_plural(checked, 'interview')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    _err(f"{_plural(checked, 'interview')} checked: {counts}.")
     sys.exit(1 if errors else 0)
 
 
 def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
     """(level, text) for each finding; a file that did not load gives its problems as errors."""
     if loaded.error is not None:
-        return [("error", _problem_text(problem.line, str(problem))) for problem in loaded.error.problems]
-    assert loaded.interview is not None  # noqa: S101 - Loaded holds one or the other
-    return [(f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]") for f in thankyou.check(loaded.interview, now=now)]
+        return [
+            ("error", _problem_text(problem.line, str(problem)))
+            for problem in loaded.error.problems
+        ]
+    assert loaded.interview is not None
+    return [
+        (f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]")
+        for f in thankyou.check(loaded.interview, now=now)
+    ]
 
 
 def _problem_text(line: int | None, text: str) -> str:
@@ -345,16 +407,24 @@ def _problem_text(line: int | None, text: str) -> str:
 
 @cli.command("plan")
 @click.argument("facts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also write the plan as an iCalendar file, for your calendar app.")
+@click.option(
+    "--ics",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the plan as an iCalendar file, for your calendar app.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
 @_CANDIDATE
 @_NOW
-def plan_command(facts: Path, ics: Path | None, force: bool, candidate: Path | None, now: dt.datetime | None) -> None:
+def plan_command(
+    facts: Path, ics: Path | None, force: bool, candidate: Path | None, now: dt.datetime | None
+) -> None:
     """Show the dated steps after the interview in FACTS: thank-yous, follow-up, and more."""
     loaded = list(_load([facts], candidate, []))
     if ics is not None and len(loaded) > 1:
-        raise click.UsageError(f"{facts} holds {len(loaded)} interviews; --ics takes a file with one")
+        raise click.UsageError(
+            f"{facts} holds {len(loaded)} interviews; --ics takes a file with one"
+        )
     failed = False
     for one in loaded:
         if one.error is not None:
@@ -362,7 +432,7 @@ def plan_command(facts: Path, ics: Path | None, force: bool, candidate: Path | N
             for line in str(one.error).splitlines():
                 _err(f"error: {line}")
             continue
-        assert one.interview is not None  # noqa: S101 - Loaded holds one or the other
+        assert one.interview is not None
         the_plan = thankyou.plan(one.interview, now)
         click.echo(the_plan.table(), nl=False)
         if ics is not None:
@@ -410,7 +480,9 @@ def new(path: Path, force: bool) -> None:
     from thankyou.templating import builtin_root
 
     if path.suffix.lower() != ".toml":
-        raise click.BadParameter("the starter file is TOML; give a name ending in .toml", param_hint="PATH")
+        raise click.BadParameter(
+            "the starter file is TOML; give a name ending in .toml", param_hint="PATH"
+        )
     starter = (builtin_root() / "_starter.toml").read_text(encoding="utf-8")
     today = dt.date.today().isoformat()
     try:
