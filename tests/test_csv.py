@@ -10,11 +10,47 @@ from thankyou.facts import load_many
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-HEADER = ["company", "position", "date", "name", "email", "personal", "candidate_name", "candidate_email"]
+HEADER = [
+    "company",
+    "position",
+    "date",
+    "name",
+    "email",
+    "personal",
+    "candidate_name",
+    "candidate_email",
+]
 ROWS = [
-    ["Acme", "Engineer", "2026-11-24", "Ann Lee", "ann@acme.example", "Thanks; truly, thanks.", "Alex Morgan", "alex@example.com"],
-    ["Acme", "Engineer", "2026-11-24", "Bo Chen", "bo@acme.example", "The tour; the lunch.", "Alex Morgan", "alex@example.com"],
-    ["Lumen", "Analyst", "2026-11-25", "Cy Diaz", "cy@lumen.example", "", "Alex Morgan", "alex@example.com"],
+    [
+        "Acme",
+        "Engineer",
+        "2026-11-24",
+        "Ann Lee",
+        "ann@acme.example",
+        "Thanks; truly, thanks.",
+        "Alex Morgan",
+        "alex@example.com",
+    ],
+    [
+        "Acme",
+        "Engineer",
+        "2026-11-24",
+        "Bo Chen",
+        "bo@acme.example",
+        "The tour; the lunch.",
+        "Alex Morgan",
+        "alex@example.com",
+    ],
+    [
+        "Lumen",
+        "Analyst",
+        "2026-11-25",
+        "Cy Diaz",
+        "cy@lumen.example",
+        "",
+        "Alex Morgan",
+        "alex@example.com",
+    ],
 ]
 
 
@@ -82,11 +118,17 @@ def test_a_row_with_too_many_cells_fails_alone(tmp_path):
     """An unquoted delimiter in a cell fails that row with a hint; the others load."""
     path = tmp_path / "panel.csv"
     good = ",".join(ROWS[0]).replace("Thanks; truly, thanks.", "Thanks")
-    path.write_text(",".join(HEADER) + "\n" + good + "\nAcme,Engineer,2026-11-24,Bo,bo@acme.example,a, b,Alex,alex@example.com\n")
+    path.write_text(
+        ",".join(HEADER)
+        + "\n"
+        + good
+        + "\nAcme,Engineer,2026-11-24,Bo,bo@acme.example,a, b,Alex,alex@example.com\n"
+    )
     loaded = load_many(path)
     assert _panels(loaded) == [["Ann Lee"]]
     assert _errors(loaded) == [
-        f"{path}:3: has 9 cells but the header names 8 columns; quote cells that contain the delimiter"
+        f"{path}:3: has 9 cells but the header names 8 columns;"
+        " quote cells that contain the delimiter"
     ]
 
 
@@ -117,7 +159,8 @@ def test_missing_candidate_says_how_to_add_one(tmp_path):
     path = _csv(tmp_path, [r[:6] for r in ROWS[2:]], header=HEADER[:6])
     [error] = _errors(load_many(path))
     assert error == (
-        f"{path}:2: candidate: is required; add candidate_name and candidate_email columns, or pass --candidate FILE"
+        f"{path}:2: candidate: is required;"
+        " add candidate_name and candidate_email columns, or pass --candidate FILE"
     )
 
 
@@ -152,7 +195,17 @@ def test_unreadable_files_fail_with_a_reason(tmp_path, content, message):
 def test_list_cells_split_on_bars_and_lines(tmp_path):
     """Highlights and address lines are split on | and on line breaks inside a quoted cell."""
     header = [*HEADER[:4], "delivery", "address", "highlights", *HEADER[6:]]
-    row = ["Acme", "Engineer", "2026-11-24", "Ann Lee", "post", "1 Road|Town, ST 1", "streams\nbatch | tests", "Alex", "alex@example.com"]
+    row = [
+        "Acme",
+        "Engineer",
+        "2026-11-24",
+        "Ann Lee",
+        "post",
+        "1 Road|Town, ST 1",
+        "streams\nbatch | tests",
+        "Alex",
+        "alex@example.com",
+    ]
     [one] = load_many(_csv(tmp_path, [row], header=header))
     assert one.interview.panel[0].address == ["1 Road", "Town, ST 1"]
     assert one.interview.highlights == ["streams", "batch", "tests"]

@@ -100,7 +100,10 @@ def test_other_families_carry_their_name(make_letter, tmp_path):
     thanks = make_letter()
     briefing = make_letter(template="references/briefing")
     report = write([thanks, briefing], tmp_path, "text")
-    assert [p.path.name for p in report.written] == ["priya-raman.txt", "priya-raman-references.txt"]
+    assert [p.path.name for p in report.written] == [
+        "priya-raman.txt",
+        "priya-raman-references.txt",
+    ]
 
 
 def test_auto_follows_delivery(make_letter):
@@ -119,7 +122,9 @@ def test_existing_files_are_kept_without_overwrite(make_letter, tmp_path):
     path.parent.mkdir()
     path.write_bytes(b"my own edits")
     report = write([make_letter()], tmp_path, "text")
-    assert [(i.status, i.messages) for i in report.items] == [("skipped", ("exists; use --force to overwrite",))]
+    assert [(i.status, i.messages) for i in report.items] == [
+        ("skipped", ("exists; use --force to overwrite",))
+    ]
     assert path.read_bytes() == b"my own edits"
     report = write([make_letter()], tmp_path, "text", overwrite=True)
     assert [i.status for i in report.items] == ["written"]
@@ -135,7 +140,10 @@ def test_a_symlink_is_never_written_through(make_letter, tmp_path):
     out.mkdir(parents=True)
     (out / "priya-raman.txt").symlink_to(target)
     assert write([make_letter()], tmp_path / "out", "text").items[0].status == "skipped"
-    assert write([make_letter()], tmp_path / "out", "text", overwrite=True).items[0].status == "written"
+    assert (
+        write([make_letter()], tmp_path / "out", "text", overwrite=True).items[0].status
+        == "written"
+    )
     assert target.read_bytes() == b"precious"
     assert not (out / "priya-raman.txt").is_symlink()
 
@@ -165,7 +173,10 @@ def test_dry_run_writes_nothing(make_letter, tmp_path):
     existing.write_bytes(b"old")
     letters = [make_letter(), make_letter(recipient=Recipient(name="Mei Chen"))]
     report = write(letters, tmp_path, "text", dry_run=True)
-    assert [(i.path.name, i.status) for i in report.items] == [("priya-raman.txt", "skipped"), ("mei-chen.txt", "planned")]
+    assert [(i.path.name, i.status) for i in report.items] == [
+        ("priya-raman.txt", "skipped"),
+        ("mei-chen.txt", "planned"),
+    ]
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["acme-robotics", "priya-raman.txt"]
     assert existing.read_bytes() == b"old"
 
@@ -173,8 +184,12 @@ def test_dry_run_writes_nothing(make_letter, tmp_path):
 def test_jobs_keep_files_and_order(make_letter, tmp_path):
     """Two worker processes write the same bytes to the same paths, reported in the same order."""
     letters = [
-        make_letter(recipient=Recipient(name=f"Person {n}"), company=f"Company {n % 3}", delivery=delivery)
-        for n, delivery in zip(range(12), [Delivery.email, Delivery.post, Delivery.hand] * 4, strict=True)
+        make_letter(
+            recipient=Recipient(name=f"Person {n}"), company=f"Company {n % 3}", delivery=delivery
+        )
+        for n, delivery in zip(
+            range(12), [Delivery.email, Delivery.post, Delivery.hand] * 4, strict=True
+        )
     ]
     one = write(letters, tmp_path / "one", "text,email", jobs=1)
     two = write(letters, tmp_path / "two", "text,email", jobs=2)
@@ -200,7 +215,12 @@ def test_stale_temporaries_of_dead_runs_are_removed(tmp_path):
     """Temporaries of a process that is gone are removed; a live run's and other files stay."""
     dead = tmp_path / f".ann-lee.pdf.{_dead_pid()}-abc123.tmp"
     live = tmp_path / f".ann-lee.pdf.{os.getpid()}-def456.tmp"
-    mine = [tmp_path / ".hidden", tmp_path / "notes.tmp", tmp_path / ".x.tmp", tmp_path / "ann-lee.pdf"]
+    mine = [
+        tmp_path / ".hidden",
+        tmp_path / "notes.tmp",
+        tmp_path / ".x.tmp",
+        tmp_path / "ann-lee.pdf",
+    ]
     for path in (dead, live, *mine):
         path.write_bytes(b"partial")
     assert remove_stale_temporaries(tmp_path) == [dead]
@@ -226,3 +246,11 @@ def test_write_cleans_the_folders_it_writes_to(make_letter, tmp_path):
     assert report.cleaned == [stale]
     assert _tmp_files(tmp_path) == []
     assert remove_stale_temporaries(tmp_path / "missing") == []
+
+
+def test_files_get_the_usual_permissions(make_letter, tmp_path):
+    """Letters are created with the mode the umask gives new files, not the 0600 of temporaries."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    report = write([make_letter()], tmp_path, "text")
+    assert report.written[0].path.stat().st_mode & 0o777 == 0o666 & ~mask
