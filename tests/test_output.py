@@ -254,3 +254,14 @@ def test_files_get_the_usual_permissions(make_letter, tmp_path):
     os.umask(mask)
     report = write([make_letter()], tmp_path, "text")
     assert report.written[0].path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_company_folder_linked_elsewhere_is_refused(make_letter, tmp_path):
+    """If a company folder is a symlink out of the output folder, its letters fail instead."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "acme-robotics").symlink_to(elsewhere)
+    report = write([make_letter()], tmp_path / "out", "text")
+    assert [(i.status, i.messages) for i in report.items] == [("failed", ("path leaves the output folder",))]
+    assert list(elsewhere.iterdir()) == []
