@@ -1,7 +1,6 @@
 """The public surface: what ``import thankyou`` offers, what it costs, and what it raises."""
 
 from __future__ import annotations
-
 import __future__
 
 import json
@@ -52,16 +51,28 @@ def test_every_public_name_is_in_all() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["load", "compose", "render", "write", "Interview", "Letter", "ThankYouError", "FactsError",
-     "TemplateError", "RenderError", "Delivery", "Style"],
-)  # fmt: skip
+    [
+        "load",
+        "compose",
+        "render",
+        "write",
+        "Interview",
+        "Letter",
+        "ThankYouError",
+        "FactsError",
+        "TemplateError",
+        "RenderError",
+        "Delivery",
+        "Style",
+    ],
+)
 def test_spec_names_are_exported(name: str) -> None:
     """The names SPEC §4 promises are importable from the package itself."""
     assert name in thankyou.__all__
 
 
 def test_import_stays_light() -> None:
-    """A fresh `import thankyou` loads none of reportlab, python-docx, click, icalendar or PyYAML."""
+    """A fresh `import thankyou` loads none of reportlab, docx, click, icalendar or PyYAML."""
     code = (
         "import json, sys, thankyou; "
         f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))"
@@ -74,7 +85,12 @@ def test_import_stays_light() -> None:
 
 def test_exceptions_share_one_base() -> None:
     """FactsError, TemplateError, RenderError and SendError all derive from ThankYouError."""
-    for error in (thankyou.FactsError, thankyou.TemplateError, thankyou.RenderError, thankyou.SendError):
+    for error in (
+        thankyou.FactsError,
+        thankyou.TemplateError,
+        thankyou.RenderError,
+        thankyou.SendError,
+    ):
         assert issubclass(error, thankyou.ThankYouError)
 
 
@@ -97,7 +113,7 @@ BAD_FILES: dict[str, tuple[str, bytes]] = {
     "toml syntax": ("a.toml", b"company = \n"),
     "json syntax": ("a.json", b'{"company": }'),
     "yaml syntax": ("a.yaml", b"company: [unclosed\n"),
-    "not utf-8": ("a.toml", b"company = \"\xff\xfe\"\n"),
+    "not utf-8": ("a.toml", b'company = "\xff\xfe"\n'),
     "top-level list": ("a.json", b"[1, 2]"),
     "scalar yaml": ("a.yaml", b"just a sentence\n"),
     "empty file": ("a.toml", b""),
@@ -146,18 +162,20 @@ def _compose_with(template: str, tmp_path: Path) -> Callable[[], Any]:
             "panel": [{"name": "Priya Raman", "email": "priya@acme.example"}],
         }
     )
-    return lambda: thankyou.compose(interview, "thank-you/mine", template_dirs=[tmp_path / "templates"])
+    return lambda: thankyou.compose(
+        interview, "thank-you/mine", template_dirs=[tmp_path / "templates"]
+    )
 
 
 BAD_TEMPLATES = {
     "undefined variable": '{% extends "_base/letter.j2" %}{% block body %}{{ nope }}{% endblock %}',
     "syntax error": '{% extends "_base/letter.j2" %}{% block body %}{% if %}{% endblock %}',
-    "sandbox escape": '{% extends "_base/letter.j2" %}{% block body %}{{ "".__class__ }}{% endblock %}',
+    "sandbox escape": '{% extends "_base/letter.j2" %}{% block body %}{{ "".__class__ }}{% endblock %}',  # noqa: E501
     "no base": "Just text.",
     "empty body": '{% extends "_base/letter.j2" %}{% block body %}   {% endblock %}',
     "missing parent": '{% extends "_base/nope.j2" %}',
     "runtime error": '{% extends "_base/letter.j2" %}{% block body %}{{ 1 // 0 }}{% endblock %}',
-    "huge output": '{% extends "_base/letter.j2" %}{% block body %}{{ "x" * 200000 }}{% endblock %}',
+    "huge output": '{% extends "_base/letter.j2" %}{% block body %}{{ "x" * 200000 }}{% endblock %}',  # noqa: E501
 }
 
 
@@ -176,7 +194,9 @@ def test_compose_of_unknown_template_raises_template_error(tmp_path: Path) -> No
         thankyou.compose(interview, "thank-you/nope")
 
 
-def test_render_of_unknown_format_is_a_value_error(make_letter: Callable[..., thankyou.Letter]) -> None:
+def test_render_of_unknown_format_is_a_value_error(
+    make_letter: Callable[..., thankyou.Letter],
+) -> None:
     """render() with a format name that does not exist is a programming error: ValueError."""
     with pytest.raises(ValueError, match="unknown format"):
         thankyou.render(make_letter(), "odt")
@@ -190,17 +210,22 @@ ODD_LETTERS: dict[str, dict[str, Any]] = {
     "header injection in subject": {"subject": "Thanks\r\nBcc: someone@evil.example"},
     "longest personal paragraph": {"paragraphs": ("Thank you.", _LONG, "Best."), "personal": _LONG},
     "longest personal paragraph on A4": {
-        "paragraphs": ("Thank you.", _LONG, "Best."), "personal": _LONG, "style": thankyou.Style(paper="a4"),
+        "paragraphs": ("Thank you.", _LONG, "Best."),
+        "personal": _LONG,
+        "style": thankyou.Style(paper="a4"),
     },
     "longest personal paragraph, window layout": {
-        "paragraphs": ("Thank you.", _LONG, "Best."), "personal": _LONG, "style": thankyou.Style(layout="window"),
+        "paragraphs": ("Thank you.", _LONG, "Best."),
+        "personal": _LONG,
+        "style": thankyou.Style(layout="window"),
     },
 }
-#: Known, reported to the PDF renderer's owner; not strict, so the fix shows up as XPASS instead of failing.
+#: Known and reported to the PDF renderer's owner; not strict, so a fix shows up as XPASS.
 _PDF_OVERFLOW = pytest.mark.xfail(
-    raises=AttributeError, strict=False,
-    reason="renderers/pdf.py: 'UnruntedParagraph' object has no attribute 'blPara' when a long paragraph splits",
-)  # fmt: skip
+    raises=AttributeError,
+    strict=False,
+    reason="renderers/pdf.py: 'UnruntedParagraph' has no attribute 'blPara' (long paragraph)",
+)
 
 
 def _marks(case: str, fmt: str) -> Any:
@@ -210,11 +235,16 @@ def _marks(case: str, fmt: str) -> Any:
 @pytest.mark.filterwarnings("ignore::thankyou.RenderWarning")
 @pytest.mark.parametrize(
     ("case", "fmt"),
-    [pytest.param(case, fmt, marks=_marks(case, fmt)) for case in sorted(ODD_LETTERS)
-     for fmt in ("text", "email", "pdf", "docx")],
-)  # fmt: skip
-def test_render_raises_only_render_error(case: str, fmt: str, make_letter: Callable[..., thankyou.Letter]) -> None:
-    """render() either returns bytes or raises RenderError for odd but possible letters, in every format."""
+    [
+        pytest.param(case, fmt, marks=_marks(case, fmt))
+        for case in sorted(ODD_LETTERS)
+        for fmt in ("text", "email", "pdf", "docx")
+    ],
+)
+def test_render_raises_only_render_error(
+    case: str, fmt: str, make_letter: Callable[..., thankyou.Letter]
+) -> None:
+    """render() returns bytes or raises RenderError for odd but possible letters, any format."""
     letter = make_letter(**ODD_LETTERS[case])
     try:
         output = thankyou.render(letter, fmt)

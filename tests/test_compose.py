@@ -1,4 +1,4 @@
-"""compose(): who gets a letter, what every letter shares, and prose that reads right in every case."""
+"""compose(): who gets a letter, what all letters share, and prose that reads right in any case."""
 
 from __future__ import annotations
 
@@ -33,14 +33,32 @@ def _facts(**changes: Any) -> dict[str, Any]:
         "date": "2026-11-24T14:00:00-06:00",
         "candidate": {"name": "Alex Morgan", "email": "alex@example.com"},
         "panel": [
-            {"name": "Priya Raman", "email": "priya@acme.example", "personal": "Your question stayed with me."},
-            {"name": "Tomás O'Neill", "delivery": "post", "address": ["400 Industrial Way"],
-             "personal": "Your runbooks were a model."},
+            {
+                "name": "Priya Raman",
+                "email": "priya@acme.example",
+                "personal": "Your question stayed with me.",
+            },
+            {
+                "name": "Tomás O'Neill",
+                "delivery": "post",
+                "address": ["400 Industrial Way"],
+                "personal": "Your runbooks were a model.",
+            },
         ],
-        "recruiter": {"name": "Jordan Lee", "agency": "Northside Talent", "email": "jordan@northside.example"},
-        "references": [{"name": "Sam Ortiz", "email": "sam@brightline.example", "relationship": "my manager",
-                        "emphasise": ["the on-call redesign", "mentoring"]}],
-    }  # fmt: skip
+        "recruiter": {
+            "name": "Jordan Lee",
+            "agency": "Northside Talent",
+            "email": "jordan@northside.example",
+        },
+        "references": [
+            {
+                "name": "Sam Ortiz",
+                "email": "sam@brightline.example",
+                "relationship": "my manager",
+                "emphasise": ["the on-call redesign", "mentoring"],
+            }
+        ],
+    }
     data.update(changes)
     return data
 
@@ -67,7 +85,9 @@ def test_follow_up_goes_to_the_primary(panel: thankyou.Interview) -> None:
 def test_follow_up_without_primary_goes_to_the_first_member(panel: thankyou.Interview) -> None:
     """Without a primary mark the follow-up goes to the first panel member."""
     members = [m.model_copy(update={"primary": False}) for m in reversed(panel.panel)]
-    (letter,) = thankyou.compose(panel.model_copy(update={"panel": members}), "follow-up/status", today=TODAY)
+    (letter,) = thankyou.compose(
+        panel.model_copy(update={"panel": members}), "follow-up/status", today=TODAY
+    )
     assert letter.recipient.name == "Mei Chen"
 
 
@@ -90,7 +110,10 @@ def test_recruiter_debrief_goes_to_the_recruiter(panel: thankyou.Interview) -> N
 
 @pytest.mark.parametrize(
     ("template", "drop", "field"),
-    [("references/briefing", "references", "references"), ("recruiter/debrief", "recruiter", "recruiter")],
+    [
+        ("references/briefing", "references", "references"),
+        ("recruiter/debrief", "recruiter", "recruiter"),
+    ],
 )
 def test_missing_audience_is_a_facts_error(template: str, drop: str, field: str) -> None:
     """A template whose readers the facts lack fails with a FactsError naming the missing table."""
@@ -115,8 +138,10 @@ def test_recruiter_without_email_is_a_facts_error() -> None:
 
 
 @pytest.mark.parametrize("template", THANK_YOU)
-def test_panel_letters_share_everything_but_the_personal_paragraph(template: str, panel: thankyou.Interview) -> None:
-    """With one template, the three letters differ only in the personal paragraph, which is each member's own."""
+def test_panel_letters_share_everything_but_the_personal_paragraph(
+    template: str, panel: thankyou.Interview
+) -> None:
+    """With one template, the three letters differ only in each member's own personal paragraph."""
     letters = thankyou.compose(panel, template, today=TODAY)
     assert len(letters) == 3
     for letter, member in zip(letters, panel.panel, strict=True):
@@ -129,17 +154,17 @@ def test_panel_letters_share_everything_but_the_personal_paragraph(template: str
 
 
 def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) -> None:
-    """With default templates (email for one, paper for two) the essential sentences are word for word the same."""
+    """With default templates (one email, two on paper) the essentials are word for word equal."""
     letters = thankyou.compose(panel, today=TODAY)
     assert [letter.personal for letter in letters] == [m.personal for m in panel.panel]
     essentials = [
-        "Our discussion of modernising the batch pipelines into streaming ones and the team's habit of "
-        "blameless post-mortems left me even more enthusiastic about the role.",
-        "I also want to return to one point from our conversation: I have run Kubernetes only in staging "
-        "so far. I would rather address it openly than leave it unspoken, and I am glad to talk through "
-        "how I plan to close that gap.",
-        "I understand the next step is a take-home exercise, then a final call with the VP, and I look "
-        "forward to it.",
+        "Our discussion of modernising the batch pipelines into streaming ones and the team's "
+        "habit of blameless post-mortems left me even more enthusiastic about the role.",
+        "I also want to return to one point from our conversation: I have run Kubernetes only in "
+        "staging so far. I would rather address it openly than leave it unspoken, and I am glad to "
+        "talk through how I plan to close that gap.",
+        "I understand the next step is a take-home exercise, then a final call with the VP, and I "
+        "look forward to it.",
     ]
     for letter in letters:
         body = " ".join(letter.paragraphs)
@@ -150,28 +175,36 @@ def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) 
     ("delivery", "expected"),
     [("email", "thank-you/email"), ("post", "thank-you/formal"), ("hand", "thank-you/formal")],
 )
-def test_default_template_follows_delivery(delivery: str, expected: str, panel: thankyou.Interview) -> None:
-    """By default an emailed letter uses thank-you/email; a posted or hand-delivered one thank-you/formal."""
+def test_default_template_follows_delivery(
+    delivery: str, expected: str, panel: thankyou.Interview
+) -> None:
+    """By default an emailed letter uses thank-you/email; posted or handed, thank-you/formal."""
     letters = thankyou.compose(panel, today=TODAY)
     (letter,) = [letter for letter in letters if letter.delivery.value == delivery]
     assert letter.template == expected
 
 
 def test_facts_template_overrides_the_default(panel: thankyou.Interview) -> None:
-    """A `template` in the facts is used for every panel member instead of the per-channel default."""
+    """A `template` in the facts is used for every panel member instead of the channel default."""
     letters = thankyou.compose(panel.model_copy(update={"template": "thank-you/warm"}), today=TODAY)
     assert [letter.template for letter in letters] == ["thank-you/warm"] * 3
 
 
 def test_facts_template_of_another_family_keeps_its_audience(panel: thankyou.Interview) -> None:
     """A facts `template` of the follow-up family writes the one follow-up, not one per member."""
-    letters = thankyou.compose(panel.model_copy(update={"template": "follow-up/status"}), today=TODAY)
-    assert [(letter.template, letter.recipient.name) for letter in letters] == [("follow-up/status", "Priya Raman")]
+    letters = thankyou.compose(
+        panel.model_copy(update={"template": "follow-up/status"}), today=TODAY
+    )
+    assert [(letter.template, letter.recipient.name) for letter in letters] == [
+        ("follow-up/status", "Priya Raman")
+    ]
 
 
 def test_explicit_template_beats_the_facts(panel: thankyou.Interview) -> None:
     """compose(template=...) wins over the facts file's `template`."""
-    letters = thankyou.compose(panel.model_copy(update={"template": "thank-you/warm"}), "thank-you/formal", today=TODAY)
+    letters = thankyou.compose(
+        panel.model_copy(update={"template": "thank-you/warm"}), "thank-you/formal", today=TODAY
+    )
     assert {letter.template for letter in letters} == {"thank-you/formal"}
 
 
@@ -200,7 +233,9 @@ def test_same_day_letter_says_today(panel: thankyou.Interview) -> None:
 
 def test_a4_letters_write_day_first(examples_dir: Path) -> None:
     """On A4 paper the interview day and the letter date are written day first (23 November)."""
-    (letter,) = thankyou.compose(thankyou.load(examples_dir / "one-on-one.json"), "thank-you/formal", today=TODAY)
+    (letter,) = thankyou.compose(
+        thankyou.load(examples_dir / "one-on-one.json"), "thank-you/formal", today=TODAY
+    )
     assert "on Monday 23 November to discuss" in letter.paragraphs[0]
     assert letter.date_line == "25 November 2026"
 
@@ -210,18 +245,24 @@ def test_a4_letters_write_day_first(examples_dir: Path) -> None:
 
 def test_thank_you_subject(panel: thankyou.Interview) -> None:
     """Thank-you letters carry the subject "Thank you — <position> interview"."""
-    subjects = {letter.subject for t in THANK_YOU for letter in thankyou.compose(panel, t, today=TODAY)}
+    subjects = {
+        letter.subject for t in THANK_YOU for letter in thankyou.compose(panel, t, today=TODAY)
+    }
     assert subjects == {"Thank you — Senior Data Engineer interview"}
 
 
 def test_thank_you_email_is_100_to_200_words(panel: thankyou.Interview) -> None:
     """The example's thank-you email, salutation to signature, is between 100 and 200 words."""
-    (letter,) = [letter for letter in thankyou.compose(panel, today=TODAY) if letter.template == "thank-you/email"]
+    (letter,) = [
+        letter
+        for letter in thankyou.compose(panel, today=TODAY)
+        if letter.template == "thank-you/email"
+    ]
     assert 100 <= len(letter.body.split()) <= 200
 
 
 def test_follow_up_asks_for_status_without_checking_in(panel: thankyou.Interview) -> None:
-    """The follow-up thanks again, restates interest and asks about the status, never "just checking in"."""
+    """The follow-up thanks, restates interest and asks for the status, never "checking in"."""
     (letter,) = thankyou.compose(panel, "follow-up/status", today=TODAY)
     text = letter.text.lower()
     assert "checking in" not in text and "touch base" not in text
@@ -248,15 +289,19 @@ def test_briefing_tells_the_reference_what_they_need(panel: thankyou.Interview) 
     assert "Senior Data Engineer" in text and "Acme Robotics" in text
     assert "within five days" in text
     assert "Priya Raman" in text and "Jordan Lee" in text
-    assert "– the on-call redesign I led\n– how I brought two data teams onto one set of conventions" in text
+    assert (
+        "– the on-call redesign I led\n– how I brought two data teams onto one set of conventions"
+        in text
+    )
 
 
 def test_paper_letter_text_has_sender_date_and_address(panel: thankyou.Interview) -> None:
-    """A posted letter's text starts with the sender block, the date and the recipient's address block."""
+    """A posted letter's text starts with the sender block, the date and the address block."""
     letter = thankyou.compose(panel, today=TODAY)[1]
     head = letter.text.split("\n\nDear ")[0].split("\n\n")
     assert head == [
-        "Alex Morgan\n12 Elm Street\nSpringfield, IL 62701\n+1 555 010 0199\nalex.morgan@example.com",
+        "Alex Morgan\n12 Elm Street\nSpringfield, IL 62701\n+1 555 010 0199\n"
+        "alex.morgan@example.com",
         "November 25, 2026",
         "Tomás O'Neill\nStaff Engineer\nAcme Robotics\n400 Industrial Way\nSpringfield, IL 62704",
     ]
@@ -297,14 +342,32 @@ def _variants() -> list[dict[str, Any]]:
         itertools.cycle(itertools.product(*OPTIONAL.values())),
         strict=False,
     ):
-        variants.append({"highlights": HIGHLIGHTS[h], "concerns": CONCERNS[c], "next_steps": steps,
-                         "location": place, "decision_within_days": days})  # fmt: skip
+        variants.append(
+            {
+                "highlights": HIGHLIGHTS[h],
+                "concerns": CONCERNS[c],
+                "next_steps": steps,
+                "location": place,
+                "decision_within_days": days,
+            }
+        )
     # Every optional value must be seen at least once with highlights and concerns on and off.
     variants += [
-        {"highlights": [], "concerns": [], "next_steps": None, "location": None, "decision_within_days": None},
-        {"highlights": HIGHLIGHTS["three"], "concerns": CONCERNS["two"], "next_steps": "a call",
-         "location": "Video call", "decision_within_days": 14},
-    ]  # fmt: skip
+        {
+            "highlights": [],
+            "concerns": [],
+            "next_steps": None,
+            "location": None,
+            "decision_within_days": None,
+        },
+        {
+            "highlights": HIGHLIGHTS["three"],
+            "concerns": CONCERNS["two"],
+            "next_steps": "a call",
+            "location": "Video call",
+            "decision_within_days": 14,
+        },
+    ]
     return variants
 
 
@@ -338,7 +401,7 @@ def _check_prose(letter: thankyou.Letter) -> None:
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("variant", _variants(), ids=_id)
 def test_prose_is_grammatical_in_every_combination(variant: dict[str, Any], paper: str) -> None:
-    """Every built-in template writes clean sentences with any number of highlights, concerns and optional facts."""
+    """Every template writes clean sentences with any mix of highlights, concerns and options."""
     interview = validate(_facts(**variant, style={"paper": paper}))
     for template in ALL_TEMPLATES:
         for letter in thankyou.compose(interview, template, today=TODAY):
@@ -348,14 +411,18 @@ def test_prose_is_grammatical_in_every_combination(variant: dict[str, Any], pape
 @pytest.mark.parametrize("template", ALL_TEMPLATES)
 def test_prose_on_the_interview_day(template: str) -> None:
     """Letters written on the interview day read cleanly too."""
-    interview = validate(_facts(highlights=HIGHLIGHTS["two"], concerns=CONCERNS["one"], decision_within_days=1))
+    interview = validate(
+        _facts(highlights=HIGHLIGHTS["two"], concerns=CONCERNS["one"], decision_within_days=1)
+    )
     for letter in thankyou.compose(interview, template, today=dt.date(2026, 11, 24)):
         _check_prose(letter)
 
 
 def test_company_ending_in_a_full_stop() -> None:
     """A company such as "Lumen & Co." never produces a doubled full stop in any template."""
-    interview = validate(_facts(company="Lumen & Co.", highlights=HIGHLIGHTS["one"], next_steps="a call"))
+    interview = validate(
+        _facts(company="Lumen & Co.", highlights=HIGHLIGHTS["one"], next_steps="a call")
+    )
     for template in ALL_TEMPLATES:
         for letter in thankyou.compose(interview, template, today=TODAY):
             assert "Co.." not in letter.text, template
@@ -366,14 +433,22 @@ def test_company_ending_in_a_full_stop() -> None:
     ("highlights", "phrase"),
     [
         (HIGHLIGHTS["one"], "Our discussion of the streaming migration left"),
-        (HIGHLIGHTS["two"], "Our discussion of the streaming migration and blameless post-mortems left"),
-        (HIGHLIGHTS["three"], "the streaming migration, blameless post-mortems, and the on-call rota left"),
+        (
+            HIGHLIGHTS["two"],
+            "Our discussion of the streaming migration and blameless post-mortems left",
+        ),
+        (
+            HIGHLIGHTS["three"],
+            "the streaming migration, blameless post-mortems, and the on-call rota left",
+        ),
         ([], "Our conversation left me even more enthusiastic"),
     ],
 )
 def test_highlights_are_joined_as_prose(highlights: list[str], phrase: str) -> None:
-    """One, two or three highlights read as a list in a sentence; none falls back to "our conversation"."""
-    (letter, _) = thankyou.compose(validate(_facts(highlights=highlights)), "thank-you/formal", today=TODAY)
+    """One, two or three highlights read as a list in a sentence; none says "our conversation"."""
+    (letter, _) = thankyou.compose(
+        validate(_facts(highlights=highlights)), "thank-you/formal", today=TODAY
+    )
     assert phrase in letter.text
 
 
@@ -381,15 +456,26 @@ def test_highlights_are_joined_as_prose(highlights: list[str], phrase: str) -> N
     ("concerns", "phrases"),
     [
         (CONCERNS["one"], ["return to one point", "address it openly", "close that gap"]),
-        (CONCERNS["two"], ["return to two points", "address them openly", "close those gaps",
-                           "staging and I have not managed people."]),
+        (
+            CONCERNS["two"],
+            [
+                "return to two points",
+                "address them openly",
+                "close those gaps",
+                "staging and I have not managed people.",
+            ],
+        ),
     ],
-)  # fmt: skip
+)
 def test_concerns_agree_in_number(concerns: list[str], phrases: list[str]) -> None:
     """The concern paragraph says one point/it/that gap, or two points/them/those gaps."""
-    (letter, _) = thankyou.compose(validate(_facts(concerns=concerns)), "thank-you/email", today=TODAY)
+    (letter, _) = thankyou.compose(
+        validate(_facts(concerns=concerns)), "thank-you/email", today=TODAY
+    )
     assert all(phrase in letter.text for phrase in phrases)
-    (debrief,) = thankyou.compose(validate(_facts(concerns=concerns)), "recruiter/debrief", today=TODAY)
+    (debrief,) = thankyou.compose(
+        validate(_facts(concerns=concerns)), "recruiter/debrief", today=TODAY
+    )
     pronoun = "it" if len(concerns) == 1 else "them"
     assert f"If the panel raises {pronoun} with you" in debrief.text
 
@@ -447,7 +533,9 @@ def test_render_text_is_the_letter_text(template: str, panel: thankyou.Interview
         assert thankyou.render(letter, "text") == letter.text.encode("utf-8")
 
 
-def test_render_text_with_another_style_changes_only_the_date(make_letter: Callable[..., thankyou.Letter]) -> None:
+def test_render_text_with_another_style_changes_only_the_date(
+    make_letter: Callable[..., thankyou.Letter],
+) -> None:
     """Rendering text with A4 style writes the date day first and changes nothing else."""
     letter = make_letter()
     a4 = thankyou.render(letter, "text", style=thankyou.Style(paper="a4")).decode()

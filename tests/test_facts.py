@@ -63,18 +63,28 @@ JSON = {
     "highlights": ["the meter-reading flow", "accessibility on one screen"],
     "concerns": ["little B2B experience"],
     "next_steps": "a portfolio review",
-    "candidate": {"name": "Zofia Wiśniewska", "email": "zofia@example.com",
-                  "address": ["Gneisenaustraße 12", "10961 Berlin"]},
+    "candidate": {
+        "name": "Zofia Wiśniewska",
+        "email": "zofia@example.com",
+        "address": ["Gneisenaustraße 12", "10961 Berlin"],
+    },
     "panel": [
-        {"name": "Jürgen Groß", "honorific": "Herr", "family_name": "Groß",
-         "email": "juergen@nordlicht.example", "primary": True,
-         "personal": "Thank you for the tablet demo.\nIt made the case."},
+        {
+            "name": "Jürgen Groß",
+            "honorific": "Herr",
+            "family_name": "Groß",
+            "email": "juergen@nordlicht.example",
+            "primary": True,
+            "personal": "Thank you for the tablet demo.\nIt made the case.",
+        },
         {"name": "Nguyễn Thị Minh Khai", "delivery": "post", "address": ["Nordlicht", "Berlin"]},
     ],
     "recruiter": {"name": "Jordan Lee", "email": "jordan@northside.example"},
-    "references": [{"name": "Sam Ortiz", "email": "sam@brightline.example", "emphasise": ["the redesign"]}],
+    "references": [
+        {"name": "Sam Ortiz", "email": "sam@brightline.example", "emphasise": ["the redesign"]}
+    ],
     "style": {"paper": "a4", "font": "sans", "signature": "sig.png"},
-}  # fmt: skip
+}
 
 YAML = """\
 company: Nordlicht Energie GmbH
@@ -157,7 +167,7 @@ def test_examples_load(name: str, examples_dir: Path) -> None:
 
 
 def test_panel_example_has_what_the_issue_asks_for(examples_dir: Path) -> None:
-    """The panel example has three members (email, post, hand), a primary, a recruiter, two references."""
+    """The panel example has three members (email, post, hand), a primary, recruiter, references."""
     interview = thankyou.load(examples_dir / "panel-interview.toml")
     assert [m.delivery.value for m in interview.panel] == ["email", "post", "hand"]
     assert sum(m.primary for m in interview.panel) == 1
@@ -175,8 +185,15 @@ def test_bom_and_crlf_in_a_facts_file_are_harmless(tmp_path: Path) -> None:
 
 def test_yaml_date_only_stays_a_date(tmp_path: Path) -> None:
     """A YAML date without a time loads as a date, as it does from TOML and JSON."""
-    interview = thankyou.load(_write(tmp_path, "a.yaml", YAML.replace("2026-11-23T10:30:00+01:00", "2026-11-23")
-                                     .replace("signature: sig.png", "")))  # fmt: skip
+    interview = thankyou.load(
+        _write(
+            tmp_path,
+            "a.yaml",
+            YAML.replace("2026-11-23T10:30:00+01:00", "2026-11-23").replace(
+                "signature: sig.png", ""
+            ),
+        )
+    )
     assert interview.date == dt.date(2026, 11, 23)
 
 
@@ -184,12 +201,15 @@ def test_yaml_date_only_stays_a_date(tmp_path: Path) -> None:
 
 
 def test_unknown_field_is_reported_compiler_style(tmp_path: Path) -> None:
-    """A misspelt key is reported as `file: panel[1].emial: unknown field 'emial' (did you mean 'email'?)`."""
+    """A misspelt key: `file: panel[1].emial: unknown field 'emial' (did you mean 'email'?)`."""
     text = MINIMAL + '[[panel]]\nname = "Mei Chen"\ndelivery = "hand"\nemial = "mei@acme.example"\n'
     path = _write(tmp_path, "a.toml", text)
     with pytest.raises(thankyou.FactsError) as caught:
         thankyou.load(path)
-    assert str(caught.value) == f"{path}: panel[1].emial: unknown field 'emial' (did you mean 'email'?)"
+    assert (
+        str(caught.value)
+        == f"{path}: panel[1].emial: unknown field 'emial' (did you mean 'email'?)"
+    )
     assert caught.value.source == str(path)
     assert caught.value.field == "panel[1].emial"
 
@@ -224,8 +244,14 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(thankyou.FactsError) as caught:
         thankyou.load(path)
     fields = [p.field for p in caught.value.problems]
-    assert set(fields) == {"company", "position", "date", "decision_within_days", "candidate.email",
-                           "panel[0].delivery"}  # fmt: skip
+    assert set(fields) == {
+        "company",
+        "position",
+        "date",
+        "decision_within_days",
+        "candidate.email",
+        "panel[0].delivery",
+    }
     lines = str(caught.value).splitlines()
     assert len(lines) == len(fields)
     assert all(line.startswith(f"{path}: ") for line in lines)
@@ -248,7 +274,9 @@ def test_syntax_errors_carry_the_line(name: str, text: str, line: int, tmp_path:
     assert str(caught.value).startswith(f"{path}:{line}: invalid ")
 
 
-@pytest.mark.parametrize(("name", "text"), [("a.json", "[1, 2]"), ("a.yaml", "- company: A\n"), ("a.yaml", "")])
+@pytest.mark.parametrize(
+    ("name", "text"), [("a.json", "[1, 2]"), ("a.yaml", "- company: A\n"), ("a.yaml", "")]
+)
 def test_top_level_must_be_a_table(name: str, text: str, tmp_path: Path) -> None:
     """A file whose top level is a list (or nothing) is refused with what it should hold."""
     with pytest.raises(thankyou.FactsError, match="must hold a table of fields"):
@@ -268,13 +296,18 @@ def test_a_number_for_a_name_in_yaml_is_refused(tmp_path: Path) -> None:
 # --- paths inside the facts -----------------------------------------------------------------------
 
 
-def test_style_paths_resolve_against_the_facts_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """signature, letterhead and extra_fonts are found beside the facts file, whatever the working folder."""
+def test_style_paths_resolve_against_the_facts_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """signature, letterhead and extra_fonts are found beside the facts file, from any folder."""
     folder = tmp_path / "interviews"
     folder.mkdir()
     for name in ("sig.png", "head.png", "Noto.ttf"):
         (folder / name).write_bytes(b"x")
-    text = MINIMAL + '[style]\nsignature = "sig.png"\nletterhead = "head.png"\nextra_fonts = ["Noto.ttf"]\n'
+    text = (
+        MINIMAL
+        + '[style]\nsignature = "sig.png"\nletterhead = "head.png"\nextra_fonts = ["Noto.ttf"]\n'
+    )
     path = _write(folder, "a.toml", text)
     monkeypatch.chdir(tmp_path)
     style = thankyou.load(path).style
@@ -284,7 +317,7 @@ def test_style_paths_resolve_against_the_facts_folder(tmp_path: Path, monkeypatc
 
 
 def test_missing_signature_names_style_signature(tmp_path: Path) -> None:
-    """A signature image that does not exist is an error at style.signature showing the path tried."""
+    """A signature image that does not exist is an error at style.signature showing the path."""
     path = _write(tmp_path, "a.toml", MINIMAL + '[style]\nsignature = "nope.png"\n')
     with pytest.raises(thankyou.FactsError) as caught:
         thankyou.load(path)
@@ -295,18 +328,23 @@ def test_missing_signature_names_style_signature(tmp_path: Path) -> None:
 # --- spreadsheets ---------------------------------------------------------------------------------
 
 HEADER = "company,position,date,name,title,email,delivery,candidate_name,candidate_email"
+ME = "Alex Morgan,alex@example.com"
 
 
-def _csv(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "panel.csv", bom: bool = False) -> Path:
+def _csv(
+    tmp_path: Path, *rows: str, header: str = HEADER, name: str = "panel.csv", bom: bool = False
+) -> Path:
     path = tmp_path / name
     text = "\n".join([header, *rows]) + "\n"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
     return path
 
 
-ROW_A1 = "Acme,Engineer,2026-11-24,Priya Raman,Director,priya@acme.example,email,Alex Morgan,alex@example.com"
-ROW_A2 = "Acme,Engineer,2026-11-24,Mei Chen,Manager,,hand,Alex Morgan,alex@example.com"
-ROW_B1 = "Lumen & Co.,Analyst,2026-11-25,Jo Park,,jo@lumen.example,email,Alex Morgan,alex@example.com"
+ROW_A1 = "Acme,Engineer,2026-11-24,Priya Raman,Director,priya@acme.example,email," + ME
+ROW_A2 = "Acme,Engineer,2026-11-24,Mei Chen,Manager,,hand," + ME
+ROW_B1 = (
+    "Lumen & Co.,Analyst,2026-11-25,Jo Park,,jo@lumen.example,email,Alex Morgan,alex@example.com"
+)
 
 
 def test_csv_rows_group_by_company_position_and_date(tmp_path: Path) -> None:
@@ -326,15 +364,20 @@ def test_csv_candidate_from_a_file(tmp_path: Path) -> None:
     """A spreadsheet without candidate_* columns takes the candidate from candidate=FILE."""
     header = "company,position,date,name,email"
     path = _csv(tmp_path, "Acme,Engineer,2026-11-24,Priya Raman,priya@acme.example", header=header)
-    candidate = _write(tmp_path, "me.toml", '[candidate]\nname = "Alex Morgan"\nemail = "alex@example.com"\n')
+    candidate = _write(
+        tmp_path, "me.toml", '[candidate]\nname = "Alex Morgan"\nemail = "alex@example.com"\n'
+    )
     (one,) = thankyou.load_many(path, candidate=candidate)
     assert one.interview is not None and one.interview.candidate.email == "alex@example.com"
 
 
 def test_csv_without_a_candidate_says_how_to_add_one(tmp_path: Path) -> None:
     """A spreadsheet with no candidate at all fails with a hint naming both ways to give one."""
-    path = _csv(tmp_path, "Acme,Engineer,2026-11-24,Priya Raman,priya@acme.example",
-                header="company,position,date,name,email")  # fmt: skip
+    path = _csv(
+        tmp_path,
+        "Acme,Engineer,2026-11-24,Priya Raman,priya@acme.example",
+        header="company,position,date,name,email",
+    )
     (one,) = thankyou.load_many(path)
     assert one.error is not None
     assert "candidate_name" in str(one.error) and "--candidate" in str(one.error)
@@ -357,7 +400,8 @@ def test_csv_bad_row_fails_alone_with_its_line(tmp_path: Path) -> None:
 def test_csv_with_bom_and_semicolons(tmp_path: Path) -> None:
     """Excel's CSV (BOM, semicolon delimiter, commas inside cells) reads like a plain one."""
     header = HEADER.replace(",", ";")
-    row = "Acme;Engineer;2026-11-24;Priya Raman;Director, Data;priya@acme.example;email;Alex Morgan;alex@example.com"
+    row = "Acme;Engineer;2026-11-24;Priya Raman;Director, Data;priya@acme.example;email;"
+    row += ME.replace(",", ";")
     (one,) = thankyou.load_many(_csv(tmp_path, row, header=header, bom=True))
     assert one.interview is not None
     assert one.interview.company == "Acme"
@@ -365,7 +409,7 @@ def test_csv_with_bom_and_semicolons(tmp_path: Path) -> None:
 
 
 def test_csv_header_with_stray_spaces_warns(tmp_path: Path) -> None:
-    """A column header with spaces around it is read, with a warning naming the column and the line."""
+    """A column header with spaces around it is read, with a warning naming column and line."""
     header = HEADER.replace(",title,", ", title ,")
     path = _csv(tmp_path, ROW_A1, header=header)
     (one,) = thankyou.load_many(path)

@@ -1,4 +1,4 @@
-"""The example letters, word for word: examples/ composed with every template and compared with golden/.
+"""The example letters word for word: examples/ composed with every template, against golden/.
 
 Set THANKYOU_REGEN_GOLDEN=1 to rewrite the golden files after a deliberate change
 to the templates or the examples, then read the diff before committing it
@@ -26,7 +26,11 @@ REGENERATE = os.environ.get("THANKYOU_REGEN_GOLDEN") == "1"
 
 def _readable(letter: thankyou.Letter) -> str:
     """A letter as a person checks it: who it goes to and how, the subject, then the text."""
-    how = letter.recipient.email if letter.delivery is thankyou.Delivery.email else letter.delivery.value
+    how = (
+        letter.recipient.email
+        if letter.delivery is thankyou.Delivery.email
+        else letter.delivery.value
+    )
     return (
         f"Template: {letter.template}\n"
         f"To: {letter.recipient.name} ({how})\n"
@@ -37,7 +41,7 @@ def _readable(letter: thankyou.Letter) -> str:
 
 
 def _letters() -> dict[str, str]:
-    """Every golden file's relative path and expected text, from the examples and the built-in templates."""
+    """Every golden file's relative path and text, from the examples and the built-in templates."""
     found: dict[str, str] = {}
     for example in EXAMPLES:
         interview = thankyou.load(ROOT / "examples" / example)
@@ -47,7 +51,8 @@ def _letters() -> dict[str, str]:
             except thankyou.FactsError:  # the example has no references or no recruiter
                 continue
             for letter in letters:
-                name = f"{example.replace('.', '-')}/{info.name.replace('/', '-')}--{slugify(letter.recipient.name)}.txt"
+                folder, template = example.replace(".", "-"), info.name.replace("/", "-")
+                name = f"{folder}/{template}--{slugify(letter.recipient.name)}.txt"
                 found[name] = _readable(letter)
     return found
 

@@ -1,4 +1,4 @@
-"""The facts models: validation rules, their messages, the salutation rule and the cleaning layer."""
+"""The facts models: validation rules and messages, the salutation rule, the cleaning layer."""
 
 from __future__ import annotations
 
@@ -46,13 +46,22 @@ def _facts(**changes: Any) -> dict[str, Any]:
                 "personal": "Your question about late events stayed with me.",
             }
         ],
-        "recruiter": {"name": "Jordan Lee", "agency": "Northside Talent", "phone": "+1 555 010 0142",
-                      "email": "jordan@northside.example"},
+        "recruiter": {
+            "name": "Jordan Lee",
+            "agency": "Northside Talent",
+            "phone": "+1 555 010 0142",
+            "email": "jordan@northside.example",
+        },
         "references": [
-            {"name": "Sam Ortiz", "relationship": "my manager", "email": "sam@brightline.example",
-             "phone": "+1 555 010 0100", "emphasise": ["the on-call redesign"]}
+            {
+                "name": "Sam Ortiz",
+                "relationship": "my manager",
+                "email": "sam@brightline.example",
+                "phone": "+1 555 010 0100",
+                "emphasise": ["the on-call redesign"],
+            }
         ],
-    }  # fmt: skip
+    }
     data.update(changes)
     return data
 
@@ -62,7 +71,7 @@ def _parts(path: str) -> list[str | int]:
 
 
 def _with(path: str, value: Any) -> dict[str, Any]:
-    """The valid facts with the field at ``path`` (SPEC form, ``panel[0].name``) set to ``value``."""
+    """The valid facts with the field at ``path`` (e.g. ``panel[0].name``) set to ``value``."""
     data = _facts()
     node: Any = data
     *head, last = _parts(path)
@@ -121,8 +130,14 @@ LINE_FIELDS = {
 #: Every multi-line text field, with its length cap.
 BLOCK_FIELDS = {"panel[0].personal": 20_000}
 TEXT_FIELDS = {**LINE_FIELDS, **BLOCK_FIELDS}
-REQUIRED_TEXT = ["company", "position", "candidate.name", "panel[0].name", "recruiter.name",
-                 "references[0].name"]  # fmt: skip
+REQUIRED_TEXT = [
+    "company",
+    "position",
+    "candidate.name",
+    "panel[0].name",
+    "recruiter.name",
+    "references[0].name",
+]
 
 
 def test_the_full_facts_are_valid() -> None:
@@ -149,17 +164,32 @@ def test_leading_bom_is_removed(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "char", ["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x80", "\x9b", "\ud800", "\udfff", "\ufffe", "\uffff"]
+    "char",
+    [
+        "\x00",
+        "\x07",
+        "\x1b",
+        "\x1f",
+        "\x7f",
+        "\x80",
+        "\x9b",
+        "\ud800",
+        "\udfff",
+        "\ufffe",
+        "\uffff",
+    ],
 )
 @pytest.mark.parametrize("path", sorted(TEXT_FIELDS))
 def test_controls_surrogates_and_non_characters_are_rejected(path: str, char: str) -> None:
-    """C0/C1 controls, lone surrogates, U+FFFE and U+FFFF are refused at the field, naming the code point."""
+    """C0/C1 controls, lone surrogates, U+FFFE and U+FFFF are refused, naming the code point."""
     message = _problem(path, f"Ac{char}me")
     assert f"U+{ord(char):04X}" in message
     assert "position 3" in message
 
 
-@pytest.mark.parametrize("char", ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize(
+    "char", ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+)
 @pytest.mark.parametrize("path", sorted(LINE_FIELDS))
 def test_single_line_fields_reject_every_line_break(path: str, char: str) -> None:
     """A name, title, company or phrase with a line break of any kind is an error at that field."""
@@ -168,9 +198,12 @@ def test_single_line_fields_reject_every_line_break(path: str, char: str) -> Non
 
 @pytest.mark.parametrize("path", sorted(LINE_FIELDS))
 def test_single_line_fields_drop_bidi_overrides_but_keep_joiners(path: str) -> None:
-    """Bidi overrides and isolates vanish from single-line fields; ZWJ and ZWNJ stay (Persian, Indic names)."""
+    """Bidi overrides and isolates vanish from single-line fields; ZWJ and ZWNJ stay."""
     overrides = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-    stored = _load(path, f"{overrides}\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0915\u094d\u200d\u0937")
+    stored = _load(
+        path,
+        f"{overrides}\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0915\u094d\u200d\u0937",
+    )
     assert stored == "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0915\u094d\u200d\u0937"
 
 
@@ -193,7 +226,7 @@ def test_multi_line_fields_normalise_line_breaks(raw: str, stored: str) -> None:
 
 @pytest.mark.parametrize(("path", "cap"), sorted(TEXT_FIELDS.items()))
 def test_length_caps(path: str, cap: int) -> None:
-    """Each text field takes exactly its cap in characters and refuses one more, saying the limit."""
+    """Each text field takes exactly its cap in characters and refuses one more, saying so."""
     assert len(_load(path, "x" * cap)) == cap
     message = _problem(path, "x" * (cap + 1))
     assert f"limit is {cap:,}" in message
@@ -222,8 +255,19 @@ def test_inner_whitespace_and_case_are_kept() -> None:
 # --- required fields and other rules --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["company", "position", "date", "candidate", "panel", "candidate.name",
-                                  "candidate.email", "panel[0].name"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "company",
+        "position",
+        "date",
+        "candidate",
+        "panel",
+        "candidate.name",
+        "candidate.email",
+        "panel[0].name",
+    ],
+)
 def test_required_fields(path: str) -> None:
     """Leaving out a required field is reported as "is required" at its path."""
     data = _facts()
@@ -285,15 +329,26 @@ def _salutation(**member: Any) -> str:
 
 def test_salutation_uses_honorific_and_family_name() -> None:
     """With both honorific and family name the letter says "Dear Dr. Raman,"."""
-    assert _salutation(name="Priya Raman", honorific="Dr.", family_name="Raman") == "Dear Dr. Raman,"
+    assert (
+        _salutation(name="Priya Raman", honorific="Dr.", family_name="Raman") == "Dear Dr. Raman,"
+    )
 
 
 @pytest.mark.parametrize(
-    "name", ["Nguyễn Thị Minh Khai", "Fiona MacDonald", "Anneke van der Berg", "Tomás O'Neill",
-             "毛泽东", "bell hooks", "JOSÉ GARCÍA", "Mary-Jane d'Arcy"],
-)  # fmt: skip
+    "name",
+    [
+        "Nguyễn Thị Minh Khai",
+        "Fiona MacDonald",
+        "Anneke van der Berg",
+        "Tomás O'Neill",
+        "毛泽东",
+        "bell hooks",
+        "JOSÉ GARCÍA",
+        "Mary-Jane d'Arcy",
+    ],
+)
 def test_salutation_uses_the_full_name_exactly(name: str) -> None:
-    """Without honorific and family name the salutation is the full name, never re-cased or split."""
+    """Without honorific and family name the salutation is the full name, never re-cased."""
     assert _salutation(name=name) == f"Dear {name},"
 
 
@@ -312,13 +367,17 @@ def test_salutation_needs_both_parts(member: dict[str, str]) -> None:
 # --- email addresses ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["candidate.email", "panel[0].email", "recruiter.email", "references[0].email"])
+@pytest.mark.parametrize(
+    "path", ["candidate.email", "panel[0].email", "recruiter.email", "references[0].email"]
+)
 def test_email_domain_is_lowered_and_local_part_kept(path: str) -> None:
     """Every address is normalised: the domain lower-cased, the local part left as typed."""
     assert _load(path, "Priya.Raman@ACME.Example") == "Priya.Raman@acme.example"
 
 
-@pytest.mark.parametrize("raw", ["priya@bücher.example", "priya@xn--bcher-kva.example", " priya@BÜCHER.example "])
+@pytest.mark.parametrize(
+    "raw", ["priya@bücher.example", "priya@xn--bcher-kva.example", " priya@BÜCHER.example "]
+)
 def test_international_domain_is_stored_in_unicode(raw: str) -> None:
     """An internationalised domain is stored in Unicode whichever form it was typed in."""
     assert _load("panel[0].email", raw) == "priya@bücher.example"
@@ -366,7 +425,10 @@ def test_email_delivery_needs_an_email() -> None:
 
 def test_post_delivery_needs_an_address() -> None:
     """delivery = "post" without address lines is reported at panel[i].address."""
-    panel = [{"name": "A", "email": "a@acme.example"}, {"name": "B", "delivery": "post", "email": "b@acme.example"}]
+    panel = [
+        {"name": "A", "email": "a@acme.example"},
+        {"name": "B", "delivery": "post", "email": "b@acme.example"},
+    ]
     with pytest.raises(thankyou.FactsError) as caught:
         validate(_facts(panel=panel))
     assert [p.field for p in caught.value.problems] == ["panel[1].address"]
@@ -413,7 +475,10 @@ def test_primary_defaults_to_the_first_member() -> None:
 def test_unknown_key_in_a_dict_has_a_did_you_mean() -> None:
     """An unknown key in a nested table is named with its path and the closest real field."""
     data = _facts()
-    data["panel"] = [copy.deepcopy(data["panel"][0]), {"name": "B", "delivery": "hand", "emial": "b@x.example"}]
+    data["panel"] = [
+        copy.deepcopy(data["panel"][0]),
+        {"name": "B", "delivery": "hand", "emial": "b@x.example"},
+    ]
     with pytest.raises(thankyou.FactsError) as caught:
         validate(data)
     assert str(caught.value) == "panel[1].emial: unknown field 'emial' (did you mean 'email'?)"

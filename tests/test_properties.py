@@ -28,15 +28,20 @@ PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[Healt
 
 
 def _expected_line(raw: str) -> str:
-    """What the cleaning layer promises to keep of a single line: NFC, no bidi overrides, ends trimmed."""
+    """What cleaning keeps of a single line: NFC, no bidi overrides, ends trimmed."""
     text = raw.removeprefix("\ufeff").translate(dict.fromkeys(map(ord, BIDI)))
     return unicodedata.normalize("NFC", text).strip()
 
 
 def _interview(**member: Any) -> thankyou.Interview:
     panel = [{"delivery": "post", "address": ["1 Main Street"], "personal": "Thank you.", **member}]
-    data = {"company": "Acme", "position": "Engineer", "date": "2026-11-24",
-            "candidate": {"name": "Alex Morgan", "email": "alex@example.com"}, "panel": panel}  # fmt: skip
+    data = {
+        "company": "Acme",
+        "position": "Engineer",
+        "date": "2026-11-24",
+        "candidate": {"name": "Alex Morgan", "email": "alex@example.com"},
+        "panel": panel,
+    }
     try:
         return validate(data)
     except thankyou.FactsError:
@@ -62,7 +67,7 @@ def test_any_name_survives_compose_and_render_exactly(name: str) -> None:
 @PROPERTY
 @given(honorific=names, family_name=names)
 def test_any_honorific_and_family_name_survive(honorific: str, family_name: str) -> None:
-    """Honorific and family name appear in the salutation exactly as given, whatever their script."""
+    """Honorific and family name appear in the salutation exactly, whatever their script."""
     interview = _interview(name="Someone", honorific=honorific, family_name=family_name)
     member = interview.panel[0]
     (letter,) = thankyou.compose(interview, "thank-you/formal", today=TODAY)
@@ -73,11 +78,15 @@ def test_any_honorific_and_family_name_survive(honorific: str, family_name: str)
 @PROPERTY
 @given(personal=paragraphs)
 def test_any_personal_paragraph_survives_exactly(personal: str) -> None:
-    """The personal paragraph, line breaks and all, is carried into the letter character for character."""
+    """The personal paragraph, line breaks and all, reaches the letter character for character."""
     interview = _interview(name="Someone", personal=personal)
     stored = interview.panel[0].personal
-    assert stored == unicodedata.normalize("NFC", personal.replace("\r\n", "\n").replace("\r", "\n")
-                                           .removeprefix("\ufeff")).strip()  # fmt: skip
+    assert (
+        stored
+        == unicodedata.normalize(
+            "NFC", personal.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+        ).strip()
+    )
     (letter,) = thankyou.compose(interview, "thank-you/email", today=TODAY)
     assert letter.personal == stored
     assert f"\n\n{stored}\n\n" in thankyou.render(letter, "text").decode("utf-8")
@@ -86,10 +95,14 @@ def test_any_personal_paragraph_survives_exactly(personal: str) -> None:
 @PROPERTY
 @given(company=names, position=names)
 def test_any_company_and_position_appear_in_the_letter(company: str, position: str) -> None:
-    """Company and position of any script appear in the subject and the first paragraph unchanged."""
-    data = {"company": company, "position": position, "date": "2026-11-24",
-            "candidate": {"name": "Alex Morgan", "email": "alex@example.com"},
-            "panel": [{"name": "Priya", "delivery": "hand"}]}  # fmt: skip
+    """Company and position in any script appear in the subject and first paragraph unchanged."""
+    data = {
+        "company": company,
+        "position": position,
+        "date": "2026-11-24",
+        "candidate": {"name": "Alex Morgan", "email": "alex@example.com"},
+        "panel": [{"name": "Priya", "delivery": "hand"}],
+    }
     try:
         interview = validate(data)
     except thankyou.FactsError:

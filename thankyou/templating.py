@@ -196,7 +196,7 @@ def render_parts(
         ) from err
     except jinja2.TemplateError as err:
         raise TemplateError(str(err), template=name, lineno=_template_line(err)) from err
-    except Exception as err:  # noqa: BLE001 - a user template runs code: 1 // 0, "a" + 1, range(10**9)
+    except Exception as err:  # a user template runs code: 1 // 0, "a" + 1, range(10**9)
         message = f"failed while rendering: {type(err).__name__}: {err}"
         raise TemplateError(message, template=name, lineno=_template_line(err)) from err
     if len(output) > MAX_OUTPUT:
