@@ -74,6 +74,9 @@ RETURN_SIZE, RETURN_LEADING, RETURN_OFFSET = 7.0, 8.5, 1.0
 SIGNATURE_HEIGHT, SIGNATURE_MAX_WIDTH = 15 * MM, 60 * MM
 #: A letterhead image spans the text width but never grows taller than this.
 LETTERHEAD_MAX_HEIGHT = 30 * MM
+#: In the window layout the head may move up to this close to the top edge, and
+#: ends two blank lines above the window (pdf.py).
+WINDOW_MIN_TOP = 0.5 * INCH
 #: Where the page header sits when it holds only the continuation line of
 #: pages 2 and later: above the text, far enough from the edge for any printer.
 HEADER_DISTANCE = 0.5 * INCH
@@ -437,7 +440,11 @@ def _add_letterhead_image(
     layout the renderer places it above the window, so only its part is
     added here. Returns the ``wp:inline`` XML and the image height in points.
     """
-    width, height = fit(path, page.width - 2 * page.margin, LETTERHEAD_MAX_HEIGHT)
+    max_height = LETTERHEAD_MAX_HEIGHT
+    if not in_header:  # it must fit between the top edge and the window, as in pdf.py
+        room = page.window.top - 2 * PARAGRAPH_GAP - WINDOW_MIN_TOP
+        max_height = min(max_height, room)
+    width, height = fit(path, page.width - 2 * page.margin, max_height)
     if not in_header:
         inline = document.part.new_pic_inline(str(path), Emu(width), Emu(height))
         inline.docPr.set("id", str(LETTERHEAD_IMAGE_ID))

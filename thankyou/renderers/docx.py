@@ -269,6 +269,10 @@ def _image(parent: etree._Element, role: str, inline: bytes) -> etree._Element:
     return p
 
 
+#: Space above and below a signature image, in twentieths of a point (3 pt, as pdf.py).
+_SIGNATURE_PAD = "60"
+
+
 # --- the document -----------------------------------------------------------------------------
 
 
@@ -291,7 +295,9 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
         _paragraph(body, "body", text)
     _paragraph(body, "closing", letter.closing)
     if base.signature_inline is not None:
-        _image(body, "signature_space", base.signature_inline)
+        image = _image(body, "signature_space", base.signature_inline)
+        # A little air so that the ink touches neither the closing nor the name (pdf.py).
+        _set_property(image, "w:spacing", before=_SIGNATURE_PAD, after=_SIGNATURE_PAD)
     else:
         _paragraph(body, "signature_space")
     _paragraph(body, "signature", letter.signature)
@@ -312,8 +318,7 @@ def _serialise(root: etree._Element) -> bytes:
 # to that point; text may not stand beside a frame (wrap="notBeside"), so both
 # Word and LibreOffice start the date under them.
 
-#: The head may move up to this close to the top edge (pdf.py).
-_MIN_TOP = 0.5 * _layout.INCH
+_MIN_TOP = _docxbase.WINDOW_MIN_TOP
 #: The text starts two 12 pt lines under the window (DIN 5008 Form B: 98.46 mm).
 _BELOW_WINDOW = 24.0
 #: Sizes tried, largest first, until the recipient block fits its window (pdf.py).
