@@ -183,7 +183,7 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
 # --- render -----------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Write the letters: one file per reader.")
 @_FACTS
 @click.option(
     "-f",
@@ -358,7 +358,7 @@ def _summary(report: WriteReport, dry_run: bool, interrupted: bool) -> None:
 # --- check ------------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Find what to fix before sending.")
 @_FACTS
 @_CANDIDATE
 @_NOW
@@ -405,7 +405,7 @@ def _problem_text(line: int | None, text: str) -> str:
 # --- plan -------------------------------------------------------------------------------------
 
 
-@cli.command("plan")
+@cli.command("plan", short_help="Show the dated follow-up steps; export them as iCalendar.")
 @click.argument("facts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--ics",
@@ -456,7 +456,7 @@ def _write_ics(path: Path, data: bytes, force: bool) -> bool:
 # --- templates and new --------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="List the templates and whom each writes to.")
 @_TEMPLATES
 def templates(template_dirs: tuple[Path, ...]) -> None:
     """List the templates, who each writes to, and the variables it uses."""
@@ -472,7 +472,7 @@ def templates(template_dirs: tuple[Path, ...]) -> None:
         click.echo(f"{'':<22} {'':<11} uses: {needed}")
 
 
-@cli.command()
+@cli.command(short_help="Write a commented starter facts file.")
 @click.argument("path", default="interview.toml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def new(path: Path, force: bool) -> None:
