@@ -305,6 +305,27 @@ def test_dates_keep_their_kind(raw: str) -> None:
         assert isinstance(date, dt.datetime) and date.utcoffset() is not None
 
 
+@pytest.mark.parametrize("raw", [20261124, 1.5, True, None, "24/11/2026"])
+def test_numbers_are_not_dates(raw: Any) -> None:
+    """A number is refused as a date instead of becoming a Unix timestamp in 1970."""
+    message = _problem("date", raw)
+    assert "is not a date" in message
+    with pytest.raises(thankyou.FactsError) as caught:
+        validate(_facts(date=raw))
+    assert len(caught.value.problems) == 1
+
+
+def test_missing_letterhead_image_is_one_problem(tmp_path: Any) -> None:
+    """A letterhead path that does not exist is one clear problem, not one per allowed type."""
+    with pytest.raises(thankyou.FactsError) as caught:
+        validate(_facts(style={"letterhead": "head.png"}), base_dir=tmp_path)
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        ("style.letterhead", f"no such file: {tmp_path / 'head.png'}")
+    ]
+    with pytest.raises(thankyou.FactsError, match="true, false or the path of an image"):
+        validate(_facts(style={"letterhead": 3}))
+
+
 @pytest.mark.parametrize("days", [-1, 366])
 def test_decision_days_range(days: int) -> None:
     """decision_within_days must lie between 0 and 365."""

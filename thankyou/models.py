@@ -204,6 +204,15 @@ def _resolve_path(value: Any, info: ValidationInfo) -> Any:
 ExistingFile = Annotated[Path, BeforeValidator(_resolve_path)]
 
 
+def _letterhead(value: Any, info: ValidationInfo) -> Any:
+    # One validator for the whole union, so a missing image is one error, not two.
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str | Path):
+        raise PydanticCustomError("path_type", "must be true, false or the path of an image")
+    return _resolve_path(value, info)
+
+
 class Style(_Model):
     """How documents look: paper, font, layout, letterhead and signature."""
 
@@ -211,13 +220,16 @@ class Style(_Model):
     font: Literal["serif", "sans"] = "serif"
     layout: Literal["block", "window"] = "block"
     #: ``True`` builds a letterhead from the candidate; a path uses that image.
-    letterhead: bool | ExistingFile = False
+    letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     signature: ExistingFile | None = None
     extra_fonts: list[ExistingFile] = []
 
 
 def _parse_when(value: Any) -> Any:
-    # A date-only string must stay a date, not become midnight.
+    # A date-only string must stay a date, not become midnight; a number (20261124)
+    # must not become a Unix timestamp in 1970.
+    if isinstance(value, dt.date):
+        return value
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -225,11 +237,11 @@ def _parse_when(value: Any) -> Any:
                 return dt.date.fromisoformat(text)
             return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise PydanticCustomError(
-                "bad_date", "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
-                {"value": value},
-            ) from None
-    return value
+            pass
+    raise PydanticCustomError(
+        "bad_date", "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
+        {"value": "" if value is None else str(value)},
+    )
 
 
 class Interview(_Model):
