@@ -358,3 +358,14 @@ def test_user_data_is_never_compiled(personal: str, examples_dir: Path) -> None:
     (letter,) = thankyou.compose(interview, "thank-you/formal", today=TODAY)
     assert letter.personal == personal
     assert personal in letter.text
+
+
+@pytest.mark.parametrize("template", [None, "thank-you/formal"])
+def test_missing_user_folder_is_an_error(
+    template: str | None, interview: thankyou.Interview, tmp_path: Path
+) -> None:
+    """A template folder that does not exist is a TemplateError, not a silent fall-back."""
+    with pytest.raises(thankyou.TemplateError, match="no such folder of templates"):
+        thankyou.compose(interview, template, template_dirs=[tmp_path / "typo"])
+    with pytest.raises(thankyou.TemplateError):
+        templating.catalogue([tmp_path / "typo"])

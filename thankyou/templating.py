@@ -165,7 +165,12 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxe
 
 
 def _dirs(template_dirs: Sequence[str | Path]) -> tuple[str, ...]:
-    return tuple(str(Path(d).expanduser().resolve()) for d in template_dirs)
+    """Resolve the user's folders; a misspelt one must not silently fall back to the built-ins."""
+    folders = tuple(Path(d).expanduser().resolve() for d in template_dirs)
+    for folder in folders:
+        if not folder.is_dir():
+            raise TemplateError("no such folder of templates", template=str(folder))
+    return tuple(map(str, folders))
 
 
 # --- rendering ----------------------------------------------------------------------------------
