@@ -218,6 +218,13 @@ def test_today_fixes_the_letter_date(panel: thankyou.Interview) -> None:
     assert "January 5, 2027" in letters[1].text
 
 
+def test_today_may_be_a_datetime(panel: thankyou.Interview) -> None:
+    """A datetime as today= dates the letter by its day and still notices the interview day."""
+    (letter, *_) = thankyou.compose(panel, "thank-you/formal", today=dt.datetime(2026, 11, 24, 18))
+    assert type(letter.date) is dt.date and letter.date == dt.date(2026, 11, 24)
+    assert "meeting with me today" in letter.paragraphs[0]
+
+
 def test_date_defaults_to_today(panel: thankyou.Interview) -> None:
     """Without today= the letters are dated the day they are composed."""
     before = dt.date.today()

@@ -62,6 +62,8 @@ def compose(
             (a recruiter letter without a recruiter, say).
     """
     day = today or dt.date.today()
+    if isinstance(day, dt.datetime):  # a datetime is a date too; the letter wants the day only
+        day = day.date()
     # The facts file's template is a default like any other: its family picks the readers.
     template = template or interview.template
     if template is None:
