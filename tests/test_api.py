@@ -149,6 +149,14 @@ def test_load_of_missing_file_or_folder_raises_facts_error(path: str, tmp_path: 
         thankyou.load(tmp_path / path)
 
 
+@pytest.mark.parametrize("name", ["a\x00.toml", "a\x00.csv"])
+@pytest.mark.parametrize("loader", [thankyou.load, thankyou.load_many])
+def test_file_name_with_a_null_character(name: str, loader: Callable[[str], Any]) -> None:
+    """A file name with a NUL in it is a FactsError, not the ValueError open() raises."""
+    with pytest.raises(thankyou.FactsError, match="null character"):
+        loader(name)
+
+
 def _compose_with(template: str, tmp_path: Path) -> Callable[[], Any]:
     folder = tmp_path / "templates" / "thank-you"
     folder.mkdir(parents=True, exist_ok=True)

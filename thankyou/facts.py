@@ -57,7 +57,7 @@ def load(path: str | Path) -> Interview:
         FactsError: the file cannot be read or parsed, or breaks a rule; the
             error lists every problem found.
     """
-    path = Path(path)
+    path = _checked_path(path)
     if path.suffix.lower() == ".csv":
         loaded = load_many(path)
         if len(loaded) != 1:
@@ -82,7 +82,7 @@ def load_many(path: str | Path, *, candidate: str | Path | None = None) -> list[
         candidate: A TOML/JSON/YAML file with the candidate (and optionally the
             style) for spreadsheets without ``candidate_*`` columns.
     """
-    path = Path(path)
+    path = _checked_path(path)
     if path.suffix.lower() == ".csv":
         from thankyou import _csv  # the spreadsheet reader is only needed for spreadsheets
 
@@ -92,6 +92,13 @@ def load_many(path: str | Path, *, candidate: str | Path | None = None) -> list[
         return [Loaded(str(path), interview=load(path))]
     except FactsError as err:
         return [Loaded(str(path), error=err)]
+
+
+def _checked_path(path: str | Path) -> Path:
+    # open() raises ValueError, not OSError, for a name with a NUL in it.
+    if "\x00" in str(path):
+        raise FactsError("is not a usable file name: it contains a null character", source=repr(str(path)))
+    return Path(path)
 
 
 def find_facts(paths: Sequence[str | Path]) -> Iterator[Path]:
