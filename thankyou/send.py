@@ -175,17 +175,37 @@ def send(
     notify = _collector(report, on_progress)
     done = read_log(log_path)
     now = dt.datetime.now().astimezone()
-    queue = [
-        (letter, message)
-        for letter in letters
-        if (message := _triage(letter, done, now, smtputf8, bcc_self, notify)) is not None
-    ]
-    if dry_run:
-        for letter, _ in queue:
+    queue: list[tuple[Letter, _Outgoing]] = []
+    order: dict[str, int] = {}
+    for letter in letters:
+        outcome = _triage(letter, done, now, smtputf8, bcc_self)
+        key = letter_key(letter)
+        if key in order:  # the same letter twice in one run goes out once
+            outcome = SendEntry(letter, key, "already-sent", "the same letter is listed twice")
+        order.setdefault(key, len(order))
+        if isinstance(outcome, SendEntry):
+            notify(outcome)
+        elif dry_run:
             notify(SendEntry(letter, letter_key(letter), "would-send"))
+        else:
+            queue.append((letter, outcome))
+    if limit is not None and limit <= 0:  # nothing may go out: do not even connect
+        _leave(queue, notify, _OVER_LIMIT)
     elif queue:
         _deliver(queue, settings, report, notify, limit, rate_per_minute)
+    # Progress came in the order things happened; the report follows the letters.
+    report.entries.sort(key=lambda entry: order[entry.key])
     return report
+
+
+_OVER_LIMIT = "over --limit; run again to send it"
+
+
+def _leave(
+    queue: Iterable[tuple[Letter, _Outgoing]], notify: Callable[[SendEntry], None], why: str
+) -> None:
+    for letter, _ in queue:
+        notify(SendEntry(letter, letter_key(letter), "not-attempted", why))
 
 
 def _collector(
@@ -205,22 +225,18 @@ def _triage(
     now: dt.datetime,
     smtputf8: bool,
     bcc_self: bool,
-    notify: Callable[[SendEntry], None],
-) -> _Outgoing | None:
-    """Report a letter that will not be sent; build the message of one that will."""
+) -> SendEntry | _Outgoing:
+    """Return the entry of a letter that will not be sent, or the message of one that will."""
     key = letter_key(letter)
     if letter.delivery is not Delivery.email:
         status: Status = "post" if letter.delivery is Delivery.post else "hand"
-        notify(SendEntry(letter, key, status, _BY_HAND[letter.delivery]))
-        return None
+        return SendEntry(letter, key, status, _BY_HAND[letter.delivery])
     if key in done:
-        notify(_logged_entry(letter, key, done[key]))
-        return None
+        return _logged_entry(letter, key, done[key])
     try:
         return _outgoing(letter, now, smtputf8, bcc_self)
     except RenderError as err:
-        notify(SendEntry(letter, key, "failed", err.message))
-        return None
+        return SendEntry(letter, key, "failed", err.message)
 
 
 def _logged_entry(letter: Letter, key: str, record: dict[str, Any]) -> SendEntry:
@@ -263,9 +279,7 @@ def _deliver(
                 _deliver_one(client, log, letter, outgoing, notify, settings)
     except SendError as err:
         report.error = _with_resume_hint(err, report, len(todo))
-    for letter, _ in todo:
-        why = "stopped before this one" if report.error else "over --limit; run again to send it"
-        notify(SendEntry(letter, letter_key(letter), "not-attempted", why))
+    _leave(todo, notify, "stopped before this one" if report.error else _OVER_LIMIT)
 
 
 def _deliver_one(
@@ -473,9 +487,9 @@ def _secure_and_login(client: _Client, settings: SmtpSettings) -> None:
         if settings.user:
             client.login(settings.user, settings.password or "")
     except smtplib.SMTPNotSupportedError as err:
-        raise SendError(
-            f"{settings.address}: {_redact(str(err), settings)}; try --starttls or --ssl"
-        ) from None
+        hint = "; try --starttls or --ssl" if settings.security == "plain" else ""
+        reason = _redact(str(err), settings).rstrip(".")
+        raise SendError(f"{settings.address}: {reason}{hint}") from None
     except smtplib.SMTPAuthenticationError as err:
         reply = _redact(_reply(err), settings)
         raise SendError(
