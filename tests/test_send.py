@@ -27,11 +27,6 @@ from thankyou.letter import Letter
 from thankyou.models import Delivery
 from thankyou.send import SmtpSettings, letter_key, read_log, send
 
-if "send" not in cli.commands:  # until cli.py registers the command at its `# send:` mark
-    from thankyou._send_cli import register
-
-    register(cli)
-
 USER, PASSWORD = "alex", "correct horse battery staple"
 # aiosmtpd 1.4 itself sets the deprecated Session.login_data after every
 # successful AUTH; with filterwarnings=error that would fail its handler.
