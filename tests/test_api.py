@@ -24,7 +24,7 @@ def _public_names() -> set[str]:
         name
         for name in dir(thankyou)
         if not name.startswith("_")
-        and not isinstance(getattr(thankyou, name), types.ModuleType | __future__._Feature)
+        and not isinstance(getattr(thankyou, name), types.ModuleType | type(__future__.annotations))
     }
 
 
