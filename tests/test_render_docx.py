@@ -328,6 +328,20 @@ def test_rtl_paragraphs_get_bidi_in_schema_order(make_letter: MakeLetter) -> Non
     ]
 
 
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_window_paragraph_properties_keep_schema_order(make_letter: MakeLetter, paper: str) -> None:
+    """Frames, bidi, jc and the spacing of a shrunk address all sit where the schema puts them."""
+    recipient = Recipient(name="שרה לוי", title="מנהלת", company="A & B <Co>",
+                          address=("1", "2", "3", "4", "5"))  # fmt: skip
+    data = render(make_letter(recipient=recipient), Style(paper=paper, layout="window"))
+    for p in read(data).paragraphs:
+        children = [local(c) for c in p._p.pPr]
+        assert children == sorted(children, key=PPR_ORDER.index), (p.text, children)
+        for run in p.runs:
+            rpr = [local(c) for c in run._r.rPr] if run._r.rPr is not None else []
+            assert rpr == sorted(rpr, key=["sz", "szCs", "rtl", "cs"].index), rpr
+
+
 def test_mixed_direction_line_is_split_into_runs(make_letter: MakeLetter) -> None:
     """In "Dear שרה," only the Hebrew name is an RTL run; the paragraph stays LTR."""
     document = read(render(make_letter(salutation="Dear שרה לוי,")))
