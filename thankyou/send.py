@@ -396,8 +396,7 @@ def _who(letter: Letter) -> str:
 def _with_resume_hint(err: SendError, report: SendReport, left: int) -> SendError:
     """Say what was done, where it is recorded, and that running again finishes the job."""
     sent = len(report.having("sent"))
-    failed = [e for e in report.having("failed") if e.letter.recipient.name == err.recipient]
-    rest = left + len(failed)
+    rest = left + len(report.having("failed"))  # a failed letter goes out once it is fixed
     done = f"{sent} sent and recorded in {report.log_path}" if sent else "nothing was sent"
     return SendError(
         f"stopped: {err.message}\n{done}; fix the problem and run the same command again "
