@@ -18,10 +18,10 @@ Only this module and :mod:`thankyou.renderers.docx` import python-docx.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -89,7 +89,7 @@ SIGNATURE_IMAGE_ID = 1002
 _EMU_PER_PT = 12700
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Base:
     """A prepared package: the parts every letter shares, and templates of the rest."""
 
@@ -168,16 +168,16 @@ def _build(paper: str, font: str, layout: str, letterhead: _FileKey, signature: 
         _add_signature(document, Path(signature[0])) if isinstance(signature, tuple) else None
     )
     _blank_properties(document)
-    return _freeze(
-        document,
-        letterhead_text=letterhead is True and head_in_header,
+    base = _freeze(document, letterhead_text=letterhead is True and head_in_header)
+    return dataclasses.replace(
+        base,
         signature_inline=signature_inline,
         letterhead_inline=None if head_in_header else image_inline,
         letterhead_height=image_height,
     )
 
 
-def _freeze(document: Document, *, letterhead_text: bool, **images: bytes | float | None) -> Base:
+def _freeze(document: Document, *, letterhead_text: bool) -> Base:
     """Save the prepared document once and split it into shared and per-letter parts."""
     out = io.BytesIO()
     document.save(out)
@@ -199,7 +199,6 @@ def _freeze(document: Document, *, letterhead_text: bool, **images: bytes | floa
         core=names["core"],
         continuation=names["continuation"],
         letterhead=names.get("letterhead"),
-        **images,  # type: ignore[arg-type]
     )
 
 

@@ -132,6 +132,7 @@ _DESCENT = 0.22
 
 
 def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docxbase.Base) -> None:
+    """Marks, head, return line and recipient block of page 1, all in frames."""
     page = _layout.PAGES[style.paper]
     window, inset = page.window, _layout.WINDOW_INSET
     x = max(window.left + inset, page.margin)
@@ -139,15 +140,13 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
     frame_top = window.top + _docxbase.RETURN_OFFSET if window.return_line else block_top
     if page.fold_marks:
         _marks(body, page)
-    head = _head(letter, style, base, page)
-    head_top = max(_MIN_TOP, min(page.margin, window.top - 2 * PARAGRAPH_GAP - _height(head, base)))
+    head, height = _head(letter, style, base, page)
+    head_top = max(_MIN_TOP, min(page.margin, window.top - 2 * PARAGRAPH_GAP - height))
     _frame_head(body, letter, head, base, page, head_top, frame_top)
     framed = []
     if window.return_line:
-        sender = letter.sender
-        framed.append(
-            _docxtext.paragraph(body, "return", " · ".join([sender.name, *sender.address]))
-        )
+        line = " · ".join([letter.sender.name, *letter.sender.address])
+        framed.append(_docxtext.paragraph(body, "return", line))
     lines = [line for line in letter.recipient.block if _docxtext.clean(line).strip()]
     room = window.top + window.height - inset - block_top
     size, leading, fits = _window_size(len(lines), room)
@@ -157,24 +156,21 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
         _frame(p, x, frame_top, window.left + window.width - inset - x, height, exact=fits)
 
 
-def _head(letter: Letter, style: Style, base: _docxbase.Base, page: _layout.Page) -> str:
-    """Which head goes above the window: "image", "letterhead" or "sender" (pdf.py rules)."""
+def _head(
+    letter: Letter, style: Style, base: _docxbase.Base, page: _layout.Page
+) -> tuple[str, float]:
+    """Which head goes above the window ("image", "letterhead", "sender"), and its height.
+
+    pdf.py's rules: the sender block becomes the compact letterhead when it
+    would have to start closer than half an inch to the top edge.
+    """
     if base.letterhead_inline is not None:
-        return "image"
-    if style.letterhead is True:
-        return "letterhead"
-    if page.window.top - 2 * PARAGRAPH_GAP - _height("sender", base, letter) < _MIN_TOP:
-        return "letterhead"  # name and one contact line: always fits
-    return "sender"
-
-
-def _height(head: str, base: _docxbase.Base, letter: Letter | None = None) -> float:
-    if head == "image":
-        return base.letterhead_height
-    if head == "letterhead":
-        return _docxbase.LETTERHEAD_HEIGHT
-    lines = letter.sender_block if letter else ()
-    return sum(1 for line in lines if _docxtext.clean(line).strip()) * BODY_LEADING
+        return "image", base.letterhead_height
+    lines = sum(1 for line in letter.sender_block if _docxtext.clean(line).strip())
+    sender = lines * BODY_LEADING
+    if style.letterhead is True or page.window.top - 2 * PARAGRAPH_GAP - sender < _MIN_TOP:
+        return "letterhead", _docxbase.LETTERHEAD_HEIGHT
+    return "sender", sender
 
 
 def _frame_head(
