@@ -342,6 +342,14 @@ def test_window_paragraph_properties_keep_schema_order(make_letter: MakeLetter, 
             assert rpr == sorted(rpr, key=["sz", "szCs", "rtl", "cs"].index), rpr
 
 
+def test_window_never_clips_an_address_that_cannot_fit(make_letter: MakeLetter) -> None:
+    """An address too long even at 8 pt gets a frame that grows, not one that cuts it off."""
+    recipient = Recipient(name="N" * 200, address=tuple("Line of the address" for _ in range(9)))
+    document = read(render(make_letter(recipient=recipient), Style(layout="window")))
+    frame = styled(document, "Recipient")[0]._p.pPr.find(qn("w:framePr"))
+    assert frame.get(qn("w:hRule")) == "atLeast"
+
+
 def test_mixed_direction_line_is_split_into_runs(make_letter: MakeLetter) -> None:
     """In "Dear שרה," only the Hebrew name is an RTL run; the paragraph stays LTR."""
     document = read(render(make_letter(salutation="Dear שרה לוי,")))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import math
 import zipfile
 from typing import Any
 
@@ -129,6 +130,8 @@ _WINDOW_SIZES = (
 )  # fmt: skip
 #: Descenders reach this far (in em) below the last baseline.
 _DESCENT = 0.22
+#: A generous average advance of a character in Times New Roman or Arial (in em).
+_EM_PER_CHAR = 0.55
 
 
 def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docxbase.Base) -> None:
@@ -149,11 +152,12 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
         framed.append(_docxtext.paragraph(body, "return", line))
     lines = [line for line in letter.recipient.block if _docxtext.clean(line).strip()]
     room = window.top + window.height - inset - block_top
-    size, leading, fits = _window_size(len(lines), room)
+    width = window.left + window.width - inset - x
+    size, leading, fits = _window_size(lines, room, width)
     framed += _recipient(body, lines, size, leading)
     height = window.top + window.height + _BELOW_WINDOW - frame_top
     for p in framed:
-        _frame(p, x, frame_top, window.left + window.width - inset - x, height, exact=fits)
+        _frame(p, x, frame_top, width, height, exact=fits)
 
 
 def _head(
@@ -201,10 +205,16 @@ def _frame_head(
         _frame(p, x, top, width, bottom - top)
 
 
-def _window_size(lines: int, room: float) -> tuple[float, float, bool]:
-    """The largest (size, leading) at which ``lines`` lines fit ``room`` points."""
+def _window_size(lines: list[str], room: float, width: float) -> tuple[float, float, bool]:
+    """The largest (size, leading) at which the address fits ``room`` points.
+
+    Unlike reportlab, we cannot measure line breaks, so a line's width is
+    estimated generously; when even the smallest size may not fit, the frame
+    grows instead of clipping (``fits`` is False).
+    """
     for size, leading in _WINDOW_SIZES:
-        if size + (lines - 1) * leading + _DESCENT * size <= room:
+        count = sum(max(1, math.ceil(len(line) * _EM_PER_CHAR * size / width)) for line in lines)
+        if size + (count - 1) * leading + _DESCENT * size <= room:
             return size, leading, True
     return *_WINDOW_SIZES[-1], False
 
