@@ -414,16 +414,29 @@ def test_window_frame_sits_where_the_window_is(make_letter: MakeLetter, paper: s
     assert frame["x"] == pytest.approx(page.margin, abs=0.1)
     window = page.window
     if paper == "a4":
-        assert frame["y"] == pytest.approx(window.top + 1, abs=0.1)
-        assert [p.text for p in styled(document, "Return Address")] == [
-            "Alex Morgan · 12 Elm Street · Springfield, IL 62701"
-        ]
+        assert frame["y"] == pytest.approx(window.top + window.return_line, abs=0.1)
+        (line,) = styled(document, "Return Address")
+        assert line.text == "Alex Morgan · 12 Elm Street · Springfield, IL 62701"
+        assert frame_of(line)["y"] == pytest.approx(window.top + 1, abs=0.1)
+        assert frame_of(line)["y"] + frame_of(line)["h"] == pytest.approx(frame["y"], abs=0.1)
     else:
         assert frame["y"] == pytest.approx(window.top + _layout.WINDOW_INSET, abs=0.1)
     assert frame["y"] + frame["h"] == pytest.approx(window.top + window.height + 24, abs=0.1)
     assert all(frame_of(p) == frame for p in recipients)
     date = styled(document, "Letter Date")[0]
     assert date._p.pPr.find(qn("w:framePr")) is None
+
+
+def test_return_line_stays_one_line(make_letter: MakeLetter) -> None:
+    """A long sender address drops middle lines from the return line instead of wrapping."""
+    sender = Candidate(
+        name="Alexandra Morgan-Featherstonehaugh", email="alexandra@example.com",
+        address=["Apartment 14B, The Old Granary Building", "1200 North Lakeshore Boulevard",
+                 "Springfield, IL 62701"],
+    )  # fmt: skip
+    document = read(render(make_letter(sender=sender), Style(paper="a4", layout="window")))
+    (line,) = styled(document, "Return Address")
+    assert line.text == "Alexandra Morgan-Featherstonehaugh · Springfield, IL 62701"
 
 
 def test_window_shrinks_an_address_too_long_for_the_window(make_letter: MakeLetter) -> None:

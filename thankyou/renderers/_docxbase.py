@@ -65,9 +65,9 @@ STYLE_NAMES = {
 NAME_SIZE, NAME_LEADING, NAME_AFTER = 16.0, 19.0, 2.0
 SMALL_SIZE, SMALL_LEADING = 9.0, 12.0
 RULE_SPACE = 5.0
-#: Height of name and contact line, then of the whole letterhead down to its rule.
-LETTERHEAD_TEXT_HEIGHT = NAME_LEADING + NAME_AFTER + SMALL_LEADING
-LETTERHEAD_HEIGHT = LETTERHEAD_TEXT_HEIGHT + RULE_SPACE + 0.5
+RULE_WIDTH = 0.5
+#: Height of the letterhead down to its rule, with one line of name and contact.
+LETTERHEAD_HEIGHT = NAME_LEADING + NAME_AFTER + SMALL_LEADING + RULE_SPACE + RULE_WIDTH
 #: The DIN 5008 return line: 7 pt on 8.5 pt, 1 pt under the top of the address field.
 RETURN_SIZE, RETURN_LEADING, RETURN_OFFSET = 7.0, 8.5, 1.0
 #: Signature image: about the height of a handwritten signature (as pdf.py).
@@ -314,7 +314,6 @@ def _furniture_styles() -> list[str]:
     # on the contact line would do, but LibreOffice 7.4 then drops the frame that
     # holds the letterhead in the window layout.
     rule = '<w:pBdr><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:pBdr>'
-    return_after = 5 * MM - RETURN_OFFSET - RETURN_LEADING  # DIN 5008: the line fills 5 mm
     return [
         _paragraph_style(names["letterhead_name"], rpr=size_xml(NAME_SIZE),
                          ppr="<w:keepNext/>" + _spacing(NAME_AFTER, NAME_LEADING, "exact")),
@@ -324,7 +323,7 @@ def _furniture_styles() -> list[str]:
                          ppr=rule + _spacing(0, 1, "exact", before=RULE_SPACE)),
         _paragraph_style(names["letterhead_image"], ppr=_spacing(0, 12, "auto")),
         _paragraph_style(names["return"], rpr=size_xml(RETURN_SIZE),
-                         ppr=_spacing(return_after, RETURN_LEADING, "exact")),
+                         ppr=_spacing(0, RETURN_LEADING, "exact")),
         _paragraph_style(names["continuation"], rpr=size_xml(SMALL_SIZE),
                          ppr=_spacing(0, SMALL_LEADING, "exact")),
         _paragraph_style(names["mark"], rpr=size_xml(1),

@@ -145,19 +145,18 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
         _marks(body, page)
     head, height = _head(letter, style, base, page)
     head_top = max(_MIN_TOP, min(page.margin, window.top - 2 * PARAGRAPH_GAP - height))
-    _frame_head(body, letter, head, base, page, head_top, frame_top)
-    framed = []
+    _frame_head(body, letter, (head, height), base, page, head_top, frame_top)
+    width = window.left + window.width - inset - x
     if window.return_line:
-        line = " · ".join([letter.sender.name, *letter.sender.address])
-        framed.append(_docxtext.paragraph(body, "return", line))
+        # A frame of its own, so that a long return line can never push the address.
+        line = _docxtext.paragraph(body, "return", _return_line(letter, width))
+        _frame(line, x, frame_top, width, block_top - frame_top)
     lines = [line for line in letter.recipient.block if _docxtext.clean(line).strip()]
     room = window.top + window.height - inset - block_top
-    width = window.left + window.width - inset - x
     size, leading, fits = _window_size(lines, room, width)
-    framed += _recipient(body, lines, size, leading)
-    height = window.top + window.height + _BELOW_WINDOW - frame_top
-    for p in framed:
-        _frame(p, x, frame_top, width, height, exact=fits)
+    height = window.top + window.height + _BELOW_WINDOW - block_top
+    for p in _recipient(body, lines, size, leading):
+        _frame(p, x, block_top, width, height, exact=fits)
 
 
 def _head(
@@ -170,23 +169,59 @@ def _head(
     """
     if base.letterhead_inline is not None:
         return "image", base.letterhead_height
-    lines = sum(1 for line in letter.sender_block if _docxtext.clean(line).strip())
+    width = page.width - 2 * page.margin
+    lines = sum(_lines(line, BODY_SIZE, width) for line in letter.sender_block)
     sender = lines * BODY_LEADING
     if style.letterhead is True or page.window.top - 2 * PARAGRAPH_GAP - sender < _MIN_TOP:
-        return "letterhead", _docxbase.LETTERHEAD_HEIGHT
+        extra = (
+            _lines(letter.sender.name, _docxbase.NAME_SIZE, width) - 1
+        ) * _docxbase.NAME_LEADING
+        extra += (
+            _lines(_contact(letter), _docxbase.SMALL_SIZE, width) - 1
+        ) * _docxbase.SMALL_LEADING
+        return "letterhead", _docxbase.LETTERHEAD_HEIGHT + extra
     return "sender", sender
+
+
+def _return_line(letter: Letter, width: float) -> str:
+    """The sender on one line for the DIN 5008 return line: name and address.
+
+    When that is too long for one line, middle address lines go first (the
+    full address is in the head above), so the line never wraps into the
+    recipient's address.
+    """
+    name, address = letter.sender.name, list(letter.sender.address)
+    candidates = [[name, *address], [name, *address[-2:]], [name, *address[-1:]], [name]]
+    for parts in candidates:
+        line = " · ".join(parts)
+        # A typical rather than a generous width: its frame keeps a wrapped
+        # line from pushing the address, and the name leads the line anyway.
+        if _lines(line, _docxbase.RETURN_SIZE, width, em_per_char=0.5) <= 1:
+            return line
+    return name
+
+
+def _lines(text: str, size: float, width: float, em_per_char: float = _EM_PER_CHAR) -> int:
+    """How many lines ``text`` may take at ``size`` in ``width`` points (0 when blank).
+
+    Unlike reportlab, we cannot measure line breaks, so a character's width
+    is estimated generously: a frame sized by this never clips its text.
+    """
+    text = _docxtext.one_line(text)
+    return math.ceil(len(text) * em_per_char * size / width) if text else 0
 
 
 def _frame_head(
     body: etree._Element,
     letter: Letter,
-    head: str,
+    head_and_height: tuple[str, float],
     base: _docxbase.Base,
     page: _layout.Page,
     top: float,
     bottom: float,
 ) -> None:
     """The head in frames reaching down to the window frame, so no text lands between."""
+    head, height = head_and_height
     x, width = page.margin, page.width - 2 * page.margin
     if head == "image" and base.letterhead_inline is not None:
         paragraphs = [_docxtext.image(body, "letterhead_image", base.letterhead_inline)]
@@ -197,7 +232,7 @@ def _frame_head(
         # The rule gets a frame of its own: LibreOffice 7.4 drops a frame whose
         # paragraphs have different borders. It also ignores space before at the
         # top of a frame, so the frame starts at the rule and the space is removed.
-        rule_top = top + _docxbase.LETTERHEAD_TEXT_HEIGHT + _docxbase.RULE_SPACE
+        rule_top = top + height - _docxbase.RULE_WIDTH
         _frame(rule, x, rule_top, width, bottom - rule_top)
         _docxtext.set_property(rule, "w:spacing", before="0")
         bottom = rule_top
@@ -208,12 +243,11 @@ def _frame_head(
 def _window_size(lines: list[str], room: float, width: float) -> tuple[float, float, bool]:
     """The largest (size, leading) at which the address fits ``room`` points.
 
-    Unlike reportlab, we cannot measure line breaks, so a line's width is
-    estimated generously; when even the smallest size may not fit, the frame
-    grows instead of clipping (``fits`` is False).
+    When even the smallest size may not fit, ``fits`` is False and the frame
+    grows instead of clipping.
     """
     for size, leading in _WINDOW_SIZES:
-        count = sum(max(1, math.ceil(len(line) * _EM_PER_CHAR * size / width)) for line in lines)
+        count = sum(max(1, _lines(line, size, width)) for line in lines)
         if size + (count - 1) * leading + _DESCENT * size <= room:
             return size, leading, True
     return *_WINDOW_SIZES[-1], False
@@ -267,15 +301,18 @@ def _marks(body: etree._Element, page: _layout.Page) -> None:
 # --- headers, properties, package -------------------------------------------------------------
 
 
-def _letterhead_paragraphs(parent: etree._Element, letter: Letter) -> list[etree._Element]:
-    """Name, one contact line (address, phone, email joined by " · ") and the rule."""
+def _contact(letter: Letter) -> str:
+    """The letterhead's contact line: address, phone and email joined by " · "."""
     sender = letter.sender
-    contact = " · ".join(
-        _docxtext.one_line(part) for part in (*sender.address, sender.phone, sender.email) if part
-    )
+    parts = (_docxtext.one_line(p) for p in (*sender.address, sender.phone, sender.email) if p)
+    return " · ".join(p for p in parts if p)
+
+
+def _letterhead_paragraphs(parent: etree._Element, letter: Letter) -> list[etree._Element]:
+    """Name, one contact line and the rule."""
     return [
-        _docxtext.paragraph(parent, "letterhead_name", _docxtext.one_line(sender.name)),
-        _docxtext.paragraph(parent, "letterhead_contact", contact),
+        _docxtext.paragraph(parent, "letterhead_name", _docxtext.one_line(letter.sender.name)),
+        _docxtext.paragraph(parent, "letterhead_contact", _contact(letter)),
         _docxtext.paragraph(parent, "letterhead_rule"),
     ]
 
