@@ -228,23 +228,11 @@ ODD_LETTERS: dict[str, dict[str, Any]] = {
         "style": thankyou.Style(layout="window"),
     },
 }
-#: Known and reported to the PDF renderer's owner; not strict, so a fix shows up as XPASS.
-_PDF_OVERFLOW = pytest.mark.xfail(
-    raises=AttributeError,
-    strict=False,
-    reason="renderers/pdf.py: 'UnruntedParagraph' has no attribute 'blPara' (long paragraph)",
-)
-
-
-def _marks(case: str, fmt: str) -> Any:
-    return _PDF_OVERFLOW if fmt == "pdf" and case.startswith("longest personal paragraph") else ()
-
-
 @pytest.mark.filterwarnings("ignore::thankyou.RenderWarning")
 @pytest.mark.parametrize(
     ("case", "fmt"),
     [
-        pytest.param(case, fmt, marks=_marks(case, fmt))
+        (case, fmt)
         for case in sorted(ODD_LETTERS)
         for fmt in ("text", "email", "pdf", "docx")
     ],

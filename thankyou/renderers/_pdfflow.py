@@ -53,7 +53,8 @@ class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no ty
         chosen = self.__dict__.setdefault("_chosen", {})
         if availWidth not in chosen:
             chosen[availWidth] = self._runt_free_width(availWidth, availHeight)
-        elif self._broken_at != chosen[availWidth]:
+        elif self._broken_at != chosen[availWidth] or "blPara" not in self.__dict__:
+            # reportlab drops blPara when it splits a paragraph across pages.
             super().wrap(chosen[availWidth], availHeight)
         # Frames and KeepTogether wrap one paragraph several times at one width;
         # line breaks do not depend on the height, so they are made only once.
