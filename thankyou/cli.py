@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -298,16 +300,25 @@ def _screen_lines() -> int:
 
 
 class _Console:
-    """Per-file lines, with a progress bar on stderr when it is a terminal and the work is long."""
+    """Per-file lines, with a progress bar on stderr when it is a terminal and the work is long.
+
+    While it is open, a first Ctrl-C lets the file in hand finish and be listed
+    and then stops the run (``show`` raises KeyboardInterrupt), so the summary
+    counts exactly the files listed. A second Ctrl-C stops at once.
+    """
 
     def __init__(self, total: int) -> None:
         self.bar: Any = None
+        self.stopping = False
+        self._previous: Any = None
         if sys.stderr.isatty() and total > _screen_lines():
             self.bar = click.progressbar(
                 length=total, label="Writing", file=sys.stderr, show_pos=True
             )
 
     def __enter__(self) -> _Console:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._interrupt)
         if self.bar is not None:
             self.bar.__enter__()
         return self
@@ -317,6 +328,13 @@ class _Console:
     ) -> None:
         if self.bar is not None:
             self.bar.__exit__(kind, exc, tb)
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping:
+            raise KeyboardInterrupt
+        self.stopping = True
 
     def show(self, item: Item) -> None:
         """Print one finished file: its path on stdout, anything to know on stderr."""
@@ -327,6 +345,8 @@ class _Console:
             self._echo(f"{label}: {item.path}: {message}", err=True)
         if self.bar is not None:
             self.bar.update(1)
+        if self.stopping:
+            raise KeyboardInterrupt
 
     def _echo(self, message: str, *, err: bool) -> None:
         if self.bar is not None and (err or sys.stdout.isatty()):
@@ -352,7 +372,7 @@ def _summary(report: WriteReport, dry_run: bool, interrupted: bool) -> None:
     if report.skipped:
         _err("Existing files were kept; use --force to overwrite them.")
     if interrupted:
-        _err("Interrupted: the files listed were written completely; run again to finish.")
+        _err("Interrupted: every file written is complete; run the same command again to finish.")
 
 
 # --- check ------------------------------------------------------------------------------------

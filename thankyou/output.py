@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypedDict
 
 from thankyou.errors import RenderWarning, ThankYouError
 from thankyou.letter import Letter
@@ -173,9 +174,7 @@ def write(
     root = Path(out_dir)
     planned = _plan(letters, root, formats, report)
     done = (
-        _dry(planned, overwrite)
-        if dry_run
-        else _run(planned, _Finisher(root, overwrite, report), jobs)
+        _dry(planned, overwrite) if dry_run else _run(planned, _Job(root, overwrite, report), jobs)
     )
     for item in done:
         report.items.append(item)
@@ -222,8 +221,6 @@ def _inside(path: Path, root: Path) -> bool:
 
 # --- rendering and writing ------------------------------------------------------------------
 
-_Rendered = tuple[bytes | None, tuple[str, ...]]
-
 
 def _dry(items: Iterable[Item], overwrite: bool) -> Iterator[Item]:
     for item in items:
@@ -235,33 +232,45 @@ def _dry(items: Iterable[Item], overwrite: bool) -> Iterator[Item]:
             yield replace(item, status="skipped", messages=("exists; use --force to overwrite",))
 
 
-def _run(items: Iterable[Item], finish: _Finisher, jobs: int) -> Iterator[Item]:
+def _run(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
     if jobs <= 1:
         for item in items:
-            yield finish(item, _render(item.letter, item.format))
+            job.prepare(item)
+            yield replace(item, **_write_one(item, job.root, job.overwrite))
         return
-    for item, rendered in _parallel(items, jobs):
-        yield finish(item, rendered)
+    yield from _parallel(items, job, jobs)
 
 
-def _parallel(items: Iterable[Item], jobs: int) -> Iterator[tuple[Item, _Rendered]]:
-    """Render in worker processes; yield results in the order the items came."""
+def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
+    """Render and write in worker processes; yield results in the order the items came.
+
+    Workers write the files too, so the disk work (fsync above all) runs in
+    parallel and no document travels back through a pipe. Names were settled
+    beforehand, so no two workers ever write the same path.
+    """
     pool = _pool(jobs)
     # A bounded window of futures keeps memory flat however long the batch is,
-    # while results are still written in the order the letters came.
-    window: deque[tuple[Item, concurrent.futures.Future[_Rendered]]] = deque()
+    # while results are still reported in the order the letters came.
+    window: deque[tuple[Item, concurrent.futures.Future[_Outcome]]] = deque()
     try:
         for item in items:
+            job.prepare(item)
             try:
-                window.append((item, pool.submit(_render, item.letter, item.format)))
+                window.append((item, pool.submit(_write_one, item, job.root, job.overwrite)))
             except BrokenProcessPool:  # a worker died earlier: carry on with a fresh pool
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = _pool(jobs)
-                window.append((item, pool.submit(_render, item.letter, item.format)))
+                window.append((item, pool.submit(_write_one, item, job.root, job.overwrite)))
             if len(window) >= jobs * 4:
                 yield _result(*window.popleft())
         while window:
             yield _result(*window.popleft())
+    except KeyboardInterrupt:
+        # Letters already with a worker are finished anyway: report them before stopping.
+        for _, future in window:
+            future.cancel()
+        yield from (_result(item, future) for item, future in window if not future.cancelled())
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -290,15 +299,41 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _result(item: Item, future: concurrent.futures.Future[_Rendered]) -> tuple[Item, _Rendered]:
+def _result(item: Item, future: concurrent.futures.Future[_Outcome]) -> Item:
     try:
-        return item, future.result()
+        return replace(item, **future.result())
     except BrokenProcessPool:
-        return item, (None, ("the process rendering it stopped unexpectedly; run again",))
+        return replace(item, status="failed", messages=(_WORKER_DIED,))
 
 
-def _render(letter: Letter, fmt: str) -> _Rendered:
-    """Render in memory; runs in a worker process with ``jobs > 1``."""
+_WORKER_DIED = "the process writing it stopped unexpectedly; run again"
+
+
+class _Outcome(TypedDict):
+    """What became of one item: its new status and messages."""
+
+    status: str
+    messages: tuple[str, ...]
+
+
+def _write_one(item: Item, root: Path, overwrite: bool) -> _Outcome:
+    """Render one letter and write its file; runs in a worker process with ``jobs > 1``."""
+    data, messages = _render(item.letter, item.format)
+    if data is None:
+        return {"status": "failed", "messages": messages}
+    if not _inside(item.path, root):  # slugs make this impossible; checked all the same
+        return {"status": "failed", "messages": ("path leaves the output folder",)}
+    try:
+        written = atomic_write(item.path, data, overwrite=overwrite)
+    except OSError as err:
+        return {"status": "failed", "messages": (f"cannot write: {err.strerror or err}",)}
+    if not written:
+        return {"status": "skipped", "messages": ("exists; use --force to overwrite",)}
+    return {"status": "written", "messages": messages}
+
+
+def _render(letter: Letter, fmt: str) -> tuple[bytes | None, tuple[str, ...]]:
+    """Render in memory, collecting render warnings; None and the reason when it fails."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RenderWarning)
         try:
@@ -308,8 +343,8 @@ def _render(letter: Letter, fmt: str) -> _Rendered:
     return data, tuple(str(w.message) for w in caught if issubclass(w.category, RenderWarning))
 
 
-class _Finisher:
-    """Write rendered letters into place, clearing stale temporaries once per folder."""
+class _Job:
+    """One run's settings, and the folders whose stale temporaries it has cleared."""
 
     def __init__(self, root: Path, overwrite: bool, report: WriteReport) -> None:
         self.root = root
@@ -317,27 +352,13 @@ class _Finisher:
         self.report = report
         self.cleaned: set[Path] = set()
 
-    def __call__(self, item: Item, rendered: _Rendered) -> Item:
-        data, messages = rendered
-        if data is None:
-            return replace(item, status="failed", messages=messages)
-        if not _inside(item.path, self.root):  # slugs make this impossible; checked all the same
-            return replace(item, status="failed", messages=("path leaves the output folder",))
-        try:
-            self._clean(item.path.parent)
-            written = atomic_write(item.path, data, overwrite=self.overwrite)
-        except OSError as err:
-            return replace(
-                item, status="failed", messages=(f"cannot write: {err.strerror or err}",)
-            )
-        if not written:
-            return replace(item, status="skipped", messages=("exists; use --force to overwrite",))
-        return replace(item, status="written", messages=messages)
-
-    def _clean(self, folder: Path) -> None:
+    def prepare(self, item: Item) -> None:
+        """Clear what killed runs left in the item's folder, once, before it is written to."""
+        folder = item.path.parent
         if folder not in self.cleaned:
             self.cleaned.add(folder)
-            self.report.cleaned += remove_stale_temporaries(folder)
+            with contextlib.suppress(OSError):  # best effort: an unreadable folder fails its writes
+                self.report.cleaned += remove_stale_temporaries(folder)
 
 
 # --- atomic files ---------------------------------------------------------------------------
