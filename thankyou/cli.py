@@ -203,6 +203,7 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
     "out_dir",
     default="letters",
     show_default=True,
+    metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder.",
 )
@@ -227,7 +228,10 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
 @click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
 @_CANDIDATE
 @click.option(
-    "--today", type=click.DateTime(["%Y-%m-%d"]), help="Date on the letters (default: today)."
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Date on the letters (default: today).",
 )
 def render(
     facts: tuple[Path, ...],
