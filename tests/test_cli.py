@@ -299,6 +299,16 @@ def test_a_bad_file_fails_alone(runner, examples_dir, tmp_path):
     assert len(result.stdout.splitlines()) == 8 == len(_files(out))
 
 
+def test_a_file_named_twice_is_read_once(runner, examples_dir, tmp_path):
+    """A file given on its own and inside a given folder yields its letters once, not -2 copies."""
+    facts = examples_dir / "panel-interview.toml"
+    args = ["render", str(facts), str(examples_dir), str(facts), "-f", "text", "-o", str(tmp_path)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 8
+    assert not [name for name in _files(tmp_path) if name.endswith("-2.txt")]
+
+
 def test_a_candidate_file_beside_interviews_is_skipped(runner, examples_dir, tmp_path):
     """examples/candidate.toml in a folder is not an interview: it is skipped with a hint."""
     result = runner.invoke(

@@ -108,13 +108,23 @@ def _files(paths: Sequence[Path], candidate: Path | None) -> list[Path]:
         files = list(find_facts(paths))
     except FactsError as err:
         raise click.BadParameter(str(err), param_hint="FACTS") from None
-    if candidate is not None:  # a candidate file kept beside the interviews is not one of them
-        files = [f for f in files if f.resolve() != candidate.resolve()]
+    files = _once_each(files, skip=candidate)
     if not files:
         raise click.BadParameter(
             "no facts files (.toml, .json, .yaml, .yml, .csv) found", param_hint="FACTS"
         )
     return files
+
+
+def _once_each(files: list[Path], skip: Path | None) -> list[Path]:
+    """Drop repeats (a file named and also inside a named folder) and the --candidate file."""
+    seen = {skip.resolve()} if skip is not None else set()
+    kept = []
+    for path in files:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            kept.append(path)
+    return kept
 
 
 def _load(paths: Sequence[Path], candidate: Path | None, notes: list[str]) -> Iterator[Loaded]:
