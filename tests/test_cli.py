@@ -498,6 +498,23 @@ def test_plan_prints_the_table_and_writes_a_calendar_once(runner, examples_dir, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["examples", "plan.ics"]  # no temporaries
 
 
+def test_plan_of_a_spreadsheet_shows_each_interview(runner, examples_dir, tmp_path):
+    """A spreadsheet of two interviews gives two tables; --ics, which holds one, is bad usage."""
+    facts = str(examples_dir / "panel.csv")
+    result = runner.invoke(cli, ["plan", facts])
+    assert result.exit_code == 0, result.stderr
+    titles = [line for line in result.stdout.splitlines() if line.startswith("Plan for ")]
+    assert titles == [
+        "Plan for Data Analyst at Brightwater Health",
+        "Plan for Junior Data Engineer at Kestrel & Finch",
+    ]
+    assert "\n\nPlan for Junior" in result.stdout
+    refused = runner.invoke(cli, ["plan", facts, "--ics", str(tmp_path / "p.ics")])
+    assert refused.exit_code == 2
+    assert "holds 2 interviews; --ics takes a file with one" in refused.stderr
+    assert not (tmp_path / "p.ics").exists()
+
+
 def test_plan_of_a_broken_file_exits_1(runner, tmp_path):
     """plan names the problem of facts that do not load, on stderr, and exits 1."""
     facts = _write(tmp_path / "f.json", _facts(panel=[]))

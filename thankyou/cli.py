@@ -459,7 +459,7 @@ def plan_command(
         raise click.UsageError(
             f"{facts} holds {len(loaded)} interviews; --ics takes a file with one"
         )
-    failed = False
+    failed = shown = False
     for one in loaded:
         if one.error is not None:
             failed = True
@@ -468,7 +468,8 @@ def plan_command(
             continue
         assert one.interview is not None
         the_plan = thankyou.plan(one.interview, now)
-        click.echo(the_plan.table(), nl=False)
+        click.echo(("\n" if shown else "") + the_plan.table(), nl=False)  # a blank line between
+        shown = True
         if ics is not None:
             failed |= not _write_ics(ics, the_plan.to_ics(), force)
     sys.exit(1 if failed else 0)
