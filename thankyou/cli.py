@@ -185,7 +185,10 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
         return
     from thankyou.templating import catalogue
 
-    names = [info.name for info in catalogue(template_dirs)]
+    try:
+        names = [info.name for info in catalogue(template_dirs)]
+    except ThankYouError as err:
+        raise click.BadParameter(str(err), param_hint="--templates") from None
     if template not in names:
         raise click.BadParameter(
             f"no template {template!r}; choose from {', '.join(names)}", param_hint="-t"

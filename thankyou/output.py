@@ -4,6 +4,10 @@ Each letter is rendered to bytes in memory (in worker processes with
 ``jobs > 1``), then written to a temporary file in its destination folder,
 flushed to disk, and moved into place: an interrupted run leaves the old file
 or the new one, never half a file (SPEC §10, ROBUSTNESS §6).
+
+A run killed outright (SIGKILL, power loss) can leave the temporary file of
+the write it was doing; temporaries are named ``.<name>.<pid>-<random>.tmp``
+and the next run that writes to the folder removes those whose process is gone.
 """
 
 from __future__ import annotations
@@ -162,7 +166,8 @@ def write(
         formats: ``"auto"`` (email -> ``.eml``, post and hand -> ``.pdf``), a
             format name, a comma-separated list, or a sequence of names.
         overwrite: Replace existing files; otherwise they are kept and reported as skipped.
-        jobs: Worker processes rendering in parallel; output order stays the same.
+        jobs: Worker processes rendering and writing in parallel; the report keeps
+            the order of the letters.
         dry_run: Work out the paths only; render and write nothing.
         on_item: Called with each finished item, in order (for progress bars).
         report: Add to this report instead of a new one.
