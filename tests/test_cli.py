@@ -299,6 +299,30 @@ def test_a_bad_file_fails_alone(runner, examples_dir, tmp_path):
     assert len(result.stdout.splitlines()) == 8 == len(_files(out))
 
 
+def test_own_templates_and_paper(runner, examples_dir, tmp_path):
+    """--templates adds a user's template for -t, and --paper a4 reaches the PDF."""
+    from pypdf import PdfReader
+
+    mine = tmp_path / "mine" / "thank-you"
+    mine.mkdir(parents=True)
+    (mine / "short.j2").write_text(
+        "{#\ndescription: Two lines.\naudience: panel\n#}\n"
+        '{% extends "_base/thank-you.j2" %}\n'
+        "{% block body %}\nThanks for {{ position }} talk.\n\n{{ recipient.personal | personal }}\n"
+        "{% endblock %}\n"
+    )
+    facts, out = examples_dir / "one-on-one.yaml", tmp_path / "out"
+    args = ["render", str(facts), "-t", "thank-you/short", "--templates", str(mine.parent)]
+    result = runner.invoke(cli, [*args, "-f", "text,pdf", "--paper", "a4", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Thanks for Operations Analyst talk."
+        in (out / "lumen-co/nguyen-thi-minh-khai.txt").read_text()
+    )
+    box = PdfReader(out / "lumen-co/nguyen-thi-minh-khai.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
 def test_a_file_named_twice_is_read_once(runner, examples_dir, tmp_path):
     """A file given on its own and inside a given folder yields its letters once, not -2 copies."""
     facts = examples_dir / "panel-interview.toml"
