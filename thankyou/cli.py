@@ -22,7 +22,8 @@ import click
 
 import thankyou
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, find_facts, load_many, parse
+from thankyou.batch import Composed, compose_files, read_files
+from thankyou.facts import Loaded, find_facts
 from thankyou.letter import Letter
 from thankyou.output import Item, WriteReport, atomic_write, formats_for
 from thankyou.renderers import FORMATS
@@ -129,42 +130,16 @@ def _once_each(files: list[Path], skip: Path | None) -> list[Path]:
 
 def _load(paths: Sequence[Path], candidate: Path | None, notes: list[str]) -> Iterator[Loaded]:
     """Yield every interview read, loaded or failed; input warnings go to stderr and ``notes``."""
-    for path in _files(paths, candidate):
-        for loaded in load_many(path, candidate=candidate):
-            if loaded.error is not None and _only_a_candidate(path):
-                loaded = Loaded(
-                    loaded.source,
-                    warnings=(
-                        f"{path}: holds only a candidate; skipped (use it with --candidate)",
-                    ),
-                )
-            for warning in loaded.warnings:
-                _err(f"warning: {warning}")
-                notes.append(warning)
-            if loaded.interview is not None or loaded.error is not None:
-                yield loaded
-
-
-def _only_a_candidate(path: Path) -> bool:
-    """True for a file like examples/candidate.toml: [candidate] and [style], no interview."""
-    if path.suffix.lower() == ".csv":
-        return False
-    try:
-        keys = set(parse(path))
-    except FactsError:
-        return False
-    return "candidate" in keys and keys <= {"candidate", "style"}
-
-
-def _interviews(
-    paths: Sequence[Path], candidate: Path | None, report: WriteReport
-) -> Iterator[Loaded]:
-    """Yield every interview that loads; record the ones that do not in ``report``."""
-    for loaded in _load(paths, candidate, report.notes):
-        if loaded.error is not None:
-            report.errors.append(str(loaded.error))
-        else:
+    for loaded in read_files(_files(paths, candidate), candidate=candidate):
+        _warn(loaded.warnings, notes)
+        if loaded.interview is not None or loaded.error is not None:
             yield loaded
+
+
+def _warn(warnings: Sequence[str], notes: list[str]) -> None:
+    for warning in warnings:
+        _err(f"warning: {warning}")
+        notes.append(warning)
 
 
 def _parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -267,10 +242,17 @@ def render(
     """
     _check_template(template, template_dirs)
     report = WriteReport()
-    loaded = _interviews(facts, candidate, report)
-    letters = _compose(loaded, template, template_dirs, today.date() if today else None, report)
-    letters = [_restyle(letter, paper) for letter in letters]
-    total = sum(len(formats_for(letter, formats)) for letter in letters)
+    composed = compose_files(
+        _files(facts, candidate), template, candidate=candidate, template_dirs=template_dirs,
+        today=today.date() if today else None, jobs=jobs,
+    )  # fmt: skip
+    letters: Iterable[Letter] = (_restyle(letter, paper) for letter in _letters(composed, report))
+    total = None
+    if sys.stderr.isatty():
+        # A progress bar needs the count first. Without one, letters stream from the
+        # facts into the workers, so composing overlaps rendering (SPEC §11: -j scales).
+        letters = list(letters)
+        total = sum(len(formats_for(letter, formats)) for letter in letters)
     interrupted = False
     with _Console(total) as console:
         try:
@@ -284,23 +266,13 @@ def render(
     sys.exit(INTERRUPTED if interrupted else 0 if report.ok else 1)
 
 
-def _compose(
-    loaded: Iterable[Loaded],
-    template: str | None,
-    template_dirs: Sequence[Path],
-    today: dt.date | None,
-    report: WriteReport,
-) -> list[Letter]:
-    letters: list[Letter] = []
-    for one in loaded:
-        assert one.interview is not None
-        try:
-            letters += thankyou.compose(
-                one.interview, template, template_dirs=template_dirs, today=today
-            )
-        except ThankYouError as err:
-            report.errors.append(f"{one.source}: {err}")
-    return letters
+def _letters(composed: Iterable[Composed], report: WriteReport) -> Iterator[Letter]:
+    """Yield the letters; record failed interviews in ``report`` and show input warnings."""
+    for one in composed:
+        _warn(one.warnings, report.notes)
+        if one.error is not None:
+            report.errors.append(one.error)
+        yield from one.letters
 
 
 def _restyle(letter: Letter, paper: str | None) -> Letter:
@@ -324,11 +296,11 @@ class _Console:
     counts exactly the files listed. A second Ctrl-C stops at once.
     """
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int | None) -> None:
         self.bar: Any = None
         self.stopping = False
         self._previous: Any = None
-        if sys.stderr.isatty() and total > _screen_lines():
+        if total is not None and sys.stderr.isatty() and total > _screen_lines():
             self.bar = click.progressbar(
                 length=total, label="Writing", file=sys.stderr, show_pos=True
             )

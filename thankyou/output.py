@@ -131,6 +131,7 @@ def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]
     return tuple(resolved)
 
 
+@functools.lru_cache(maxsize=4096)
 def safe_name(text: str, *, fallback: str = "letter") -> str:
     """Make an ASCII file-name slug that cannot leave its folder or be a reserved name."""
     from slugify import slugify  # imported on first use: keeps `import thankyou` light
@@ -253,7 +254,7 @@ def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
     parallel and no document travels back through a pipe. Names were settled
     beforehand, so no two workers ever write the same path.
     """
-    pool = _pool(jobs)
+    pool = worker_pool(jobs)
     # A bounded window of futures keeps memory flat however long the batch is,
     # while results are still reported in the order the letters came.
     window: deque[tuple[Item, concurrent.futures.Future[_Outcome]]] = deque()
@@ -264,9 +265,11 @@ def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
                 window.append((item, pool.submit(_write_one, item, job.root, job.overwrite)))
             except BrokenProcessPool:  # a worker died earlier: carry on with a fresh pool
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = _pool(jobs)
+                pool = worker_pool(jobs)
                 window.append((item, pool.submit(_write_one, item, job.root, job.overwrite)))
-            if len(window) >= jobs * 4:
+            # Report what is done without waiting, so this process goes on composing
+            # and submitting while the workers render; wait only when the window is full.
+            while window and (window[0][1].done() or len(window) >= jobs * _WINDOW_PER_JOB):
                 yield _result(*window.popleft())
         while window:
             yield _result(*window.popleft())
@@ -280,7 +283,12 @@ def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+#: Letters in flight per worker: enough to keep workers busy while this process composes.
+_WINDOW_PER_JOB = 16
+
+
+def worker_pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """A process pool whose workers leave Ctrl-C to this process and end with it."""
     return concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),)
     )
