@@ -248,3 +248,17 @@ def test_render_raises_only_render_error(
         assert err.format == fmt
     else:
         assert isinstance(output, bytes) and output
+
+
+def test_public_functions_are_never_shadowed_by_submodules() -> None:
+    """thankyou.compose, .plan and .check stay functions whatever was imported first."""
+    code = (
+        "import thankyou.planner, thankyou.composer, thankyou.checks, thankyou.cli, types\n"
+        "import thankyou\n"
+        "for name in ('compose', 'plan', 'check', 'render', 'write', 'load'):\n"
+        "    value = getattr(thankyou, name)\n"
+        "    assert callable(value) and not isinstance(value, types.ModuleType), name\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -15,7 +15,7 @@ import pytest
 
 import thankyou
 from thankyou.models import Interview
-from thankyou.plan import Plan, Step, plan
+from thankyou.planner import Plan, Step, plan
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CST = dt.timezone(dt.timedelta(hours=-6))

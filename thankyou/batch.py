@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from thankyou.compose import compose
+from thankyou.composer import compose
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, load_many, parse
 from thankyou.letter import Letter

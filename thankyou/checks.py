@@ -350,7 +350,7 @@ def _compose_default(
     line; a check that repeated it would only say it less well.
     """
     try:  # imported late: compose pulls in Jinja2, and check() may run without it
-        compose: Callable[..., list[Letter]] = importlib.import_module("thankyou.compose").compose
+        compose: Callable[..., list[Letter]] = importlib.import_module("thankyou.composer").compose
     except (ImportError, AttributeError):
         return []
     try:

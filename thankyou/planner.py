@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from thankyou.compose import default_template
+from thankyou.composer import default_template
 from thankyou.models import Delivery, Interview, Interviewer
 
 if TYPE_CHECKING:
