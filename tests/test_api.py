@@ -228,14 +228,12 @@ ODD_LETTERS: dict[str, dict[str, Any]] = {
         "style": thankyou.Style(layout="window"),
     },
 }
+
+
 @pytest.mark.filterwarnings("ignore::thankyou.RenderWarning")
 @pytest.mark.parametrize(
     ("case", "fmt"),
-    [
-        (case, fmt)
-        for case in sorted(ODD_LETTERS)
-        for fmt in ("text", "email", "pdf", "docx")
-    ],
+    [(case, fmt) for case in sorted(ODD_LETTERS) for fmt in ("text", "email", "pdf", "docx")],
 )
 def test_render_raises_only_render_error(
     case: str, fmt: str, make_letter: Callable[..., thankyou.Letter]

@@ -263,5 +263,7 @@ def test_a_company_folder_linked_elsewhere_is_refused(make_letter, tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "acme-robotics").symlink_to(elsewhere)
     report = write([make_letter()], tmp_path / "out", "text")
-    assert [(i.status, i.messages) for i in report.items] == [("failed", ("path leaves the output folder",))]
+    assert [(i.status, i.messages) for i in report.items] == [
+        ("failed", ("path leaves the output folder",))
+    ]
     assert list(elsewhere.iterdir()) == []

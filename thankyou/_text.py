@@ -1,6 +1,6 @@
-"""The one cleaning step every piece of user text goes through (ROBUSTNESS §1).
+r"""The one cleaning step every piece of user text goes through (ROBUSTNESS §1).
 
-Renderers rely on what this guarantees: NFC text, ``\\n`` as the only line
+Renderers rely on what this guarantees: NFC text, ``\n`` as the only line
 break, no control characters, no bidi overrides, nothing over its length cap.
 Problems raise :class:`ValueError` with a sentence that names the code point;
 pydantic attaches the field path.

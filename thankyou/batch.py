@@ -111,14 +111,22 @@ def _compose_file(
     results = []
     for loaded in _read(path, candidate):
         if loaded.error is not None:
-            results.append(Composed(loaded.source, error=str(loaded.error), warnings=loaded.warnings))
+            results.append(
+                Composed(loaded.source, error=str(loaded.error), warnings=loaded.warnings)
+            )
         elif loaded.interview is None:
             results.append(Composed(loaded.source, warnings=loaded.warnings))
         else:
             try:
-                letters = compose(loaded.interview, template, template_dirs=template_dirs, today=today)
+                letters = compose(
+                    loaded.interview, template, template_dirs=template_dirs, today=today
+                )
             except ThankYouError as err:
-                results.append(Composed(loaded.source, error=f"{loaded.source}: {err}", warnings=loaded.warnings))
+                results.append(
+                    Composed(
+                        loaded.source, error=f"{loaded.source}: {err}", warnings=loaded.warnings
+                    )
+                )
             else:
                 results.append(Composed(loaded.source, tuple(letters), warnings=loaded.warnings))
     return results

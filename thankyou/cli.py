@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import thankyou
-from thankyou.errors import FactsError, ThankYouError
 from thankyou.batch import Composed, compose_files, read_files
+from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, find_facts
 from thankyou.letter import Letter
 from thankyou.output import Item, WriteReport, atomic_write, formats_for

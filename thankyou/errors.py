@@ -109,7 +109,7 @@ class TemplateError(ThankYouError):
 class RenderError(ThankYouError):
     """Raised when a letter cannot be produced in the asked-for format."""
 
-    def __init__(self, message: str, *, format: str, recipient: str | None = None) -> None:  # noqa: A002 - the SPEC's attribute name
+    def __init__(self, message: str, *, format: str, recipient: str | None = None) -> None:
         super().__init__(message)
         #: The format name, e.g. ``pdf``.
         self.format = format

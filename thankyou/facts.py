@@ -66,7 +66,7 @@ def load(path: str | Path) -> Interview:
             )
         if loaded[0].error is not None:
             raise loaded[0].error
-        assert loaded[0].interview is not None  # noqa: S101 - error and interview are exclusive
+        assert loaded[0].interview is not None
         return loaded[0].interview
     return validate(parse(path), source=str(path), base_dir=path.parent)
 
@@ -97,7 +97,9 @@ def load_many(path: str | Path, *, candidate: str | Path | None = None) -> list[
 def _checked_path(path: str | Path) -> Path:
     # open() raises ValueError, not OSError, for a name with a NUL in it.
     if "\x00" in str(path):
-        raise FactsError("is not a usable file name: it contains a null character", source=repr(str(path)))
+        raise FactsError(
+            "is not a usable file name: it contains a null character", source=repr(str(path))
+        )
     return Path(path)
 
 
@@ -117,7 +119,8 @@ def find_facts(paths: Sequence[str | Path]) -> Iterator[Path]:
         elif given.is_file():
             if given.suffix.lower() not in FACTS_SUFFIXES:
                 raise FactsError(
-                    f"is not a facts file; use one of {', '.join(FACTS_SUFFIXES)}", source=str(given)
+                    f"is not a facts file; use one of {', '.join(FACTS_SUFFIXES)}",
+                    source=str(given),
                 )
             yield given
         else:
@@ -142,7 +145,9 @@ def parse(path: Path) -> dict[str, Any]:
         raise FactsError("is not UTF-8 text; save it as UTF-8", source=source) from err
     data = _parse_text(text, path.suffix.lower(), source)
     if not isinstance(data, dict):
-        raise FactsError("must hold a table of fields (company, position, ...) at the top", source=source)
+        raise FactsError(
+            "must hold a table of fields (company, position, ...) at the top", source=source
+        )
     return data
 
 
@@ -186,7 +191,8 @@ def _candidate_file(path: str | Path) -> dict[str, Any]:
     unknown = set(data) - {"candidate", "style"}
     if unknown:
         raise FactsError(
-            f"a candidate file holds [candidate] and [style] only, not {', '.join(sorted(unknown))}",
+            "a candidate file holds [candidate] and [style] only, "
+            f"not {', '.join(sorted(unknown))}",
             source=str(path),
         )
     return data
@@ -260,7 +266,14 @@ def _message(error: Any, loc: Sequence[str | int]) -> str:
     if kind == "extra_forbidden":
         return _unknown_key(loc)
     message = str(error["msg"]).removeprefix("Value error, ")
-    if kind in ("missing_contact", "bad_email", "text_type", "path_missing", "bad_date", "two_primaries"):
+    if kind in (
+        "missing_contact",
+        "bad_email",
+        "text_type",
+        "path_missing",
+        "bad_date",
+        "two_primaries",
+    ):
         return message
     message = message[:1].lower() + message[1:]
     if "input" in error and not isinstance(error["input"], dict | list):

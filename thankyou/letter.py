@@ -53,11 +53,11 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class Letter:
-    """One letter to one person, ready for any renderer.
+    r"""One letter to one person, ready for any renderer.
 
     ``paragraphs`` holds the body between salutation and closing; the
     personalised paragraph, when there is one, is both in ``paragraphs`` and in
-    ``personal``. A paragraph may contain ``\\n`` line breaks.
+    ``personal``. A paragraph may contain ``\n`` line breaks.
     """
 
     #: Catalogue name of the template that wrote it, e.g. ``thank-you/formal``.

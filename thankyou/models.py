@@ -67,7 +67,8 @@ def _validate_email(value: str) -> str:
         return email_validator.validate_email(value.strip(), check_deliverability=False).normalized
     except email_validator.EmailNotValidError as err:
         raise PydanticCustomError(
-            "bad_email", "'{address}' is not a valid email address: {reason}",
+            "bad_email",
+            "'{address}' is not a valid email address: {reason}",
             {"address": value if len(value) <= 80 else value[:79] + "…", "reason": str(err)},
         ) from None
 
@@ -97,15 +98,12 @@ def _lines(value: Any) -> Any:
 AddressLines = Annotated[list[Line], BeforeValidator(_lines), Field(max_length=10)]
 
 
-class Delivery(str, enum.Enum):
+class Delivery(enum.StrEnum):
     """How a letter reaches its reader."""
 
     email = "email"
     post = "post"
     hand = "hand"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class _Model(BaseModel):
@@ -139,7 +137,9 @@ class Interviewer(_Model):
         if self.delivery is Delivery.email and self.email is None:
             raise _missing("email", 'add their email address, or set delivery = "post" or "hand"')
         if self.delivery is Delivery.post and not self.address:
-            raise _missing("address", 'add their postal address lines, or set delivery = "email" or "hand"')
+            raise _missing(
+                "address", 'add their postal address lines, or set delivery = "email" or "hand"'
+            )
         return self
 
     @property
@@ -239,7 +239,8 @@ def _parse_when(value: Any) -> Any:
         except ValueError:
             pass
     raise PydanticCustomError(
-        "bad_date", "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
+        "bad_date",
+        "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
         {"value": "" if value is None else str(value)},
     )
 

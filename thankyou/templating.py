@@ -116,7 +116,19 @@ def _join_and(items: Iterable[Any]) -> str:
     return ", ".join(words[:-1]) + ", and " + words[-1]
 
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_NUMBER_WORDS = (
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
 
 
 def _number_word(value: int) -> str:
@@ -157,7 +169,10 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxe
         finalize=_finalize,
     )
     env.filters.update(
-        join_and=_join_and, number_word=_number_word, personal=_personal, name_title=_name_title,
+        join_and=_join_and,
+        number_word=_number_word,
+        personal=_personal,
+        name_title=_name_title,
         stop=_stop,
     )
     env.globals.update(BR=BREAK, SECTION=SECTION)
@@ -192,7 +207,9 @@ def render_parts(
         raise _not_found(name, template_dirs) from None
     except jinja2.TemplateSyntaxError as err:  # err.name: the broken file may be a parent
         broken = (err.name or name).removesuffix(SUFFIX)
-        raise TemplateError(err.message or "syntax error", template=broken, lineno=err.lineno) from err
+        raise TemplateError(
+            err.message or "syntax error", template=broken, lineno=err.lineno
+        ) from err
     except jinja2.UndefinedError as err:
         raise _undefined(name, err) from err
     except jinja2.exceptions.SecurityError as err:
@@ -205,7 +222,9 @@ def render_parts(
         message = f"failed while rendering: {type(err).__name__}: {err}"
         raise TemplateError(message, template=name, lineno=_template_line(err)) from err
     if len(output) > MAX_OUTPUT:
-        raise TemplateError(f"produced {len(output):,} characters; the limit is {MAX_OUTPUT:,}", template=name)
+        raise TemplateError(
+            f"produced {len(output):,} characters; the limit is {MAX_OUTPUT:,}", template=name
+        )
     return _split(name, output)
 
 
@@ -240,7 +259,8 @@ def _split(name: str, output: str) -> Parts:
     sections = output.split(SECTION)
     if len(sections) != 4:
         raise TemplateError(
-            'must extend "_base/letter.j2" and fill its blocks (subject, salutation, body, closing)',
+            'must extend "_base/letter.j2" and fill its blocks '
+            "(subject, salutation, body, closing)",
             template=name,
         )
     subject, salutation, body, closing = sections
