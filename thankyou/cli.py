@@ -23,7 +23,7 @@ import click
 import thankyou
 from thankyou.batch import Composed, compose_files, read_files
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, find_facts
+from thankyou.facts import Loaded, find_facts, parse
 from thankyou.letter import Letter
 from thankyou.output import Item, WriteReport, atomic_write, formats_for
 from thankyou.renderers import FORMATS
@@ -396,15 +396,32 @@ def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | No
 def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
     """(level, text) for each finding; a file that did not load gives its problems as errors."""
     if loaded.error is not None:
-        return [
-            ("error", _problem_text(problem.line, str(problem)))
-            for problem in loaded.error.problems
-        ]
-    assert loaded.interview is not None
+        facts = _raw_facts(loaded)
+        if facts is None:  # a syntax error, or a spreadsheet row: only the problems are known
+            return [
+                ("error", _problem_text(problem.line, str(problem)))
+                for problem in loaded.error.problems
+            ]
+        # Checked as data, the facts give coded findings (missing-contact, bad-email, ...)
+        # and every other check still runs on what is valid (SPEC §7).
+        findings = thankyou.check(facts, now=now, base_dir=Path(loaded.source).parent)
+    else:
+        assert loaded.interview is not None
+        findings = thankyou.check(loaded.interview, now=now)
     return [
-        (f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]")
-        for f in thankyou.check(loaded.interview, now=now)
+        (f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]") for f in findings
     ]
+
+
+def _raw_facts(loaded: Loaded) -> dict[str, Any] | None:
+    """The parsed facts of a TOML, JSON or YAML file that failed validation, else None."""
+    path = Path(loaded.source)
+    if path.suffix.lower() not in (".toml", ".json", ".yaml", ".yml") or not path.is_file():
+        return None
+    try:
+        return parse(path)
+    except FactsError:
+        return None
 
 
 def _problem_text(line: int | None, text: str) -> str:
