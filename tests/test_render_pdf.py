@@ -141,6 +141,14 @@ def test_names_come_back_exactly(make_letter: MakeLetter, name: str) -> None:
     assert text.count(name) == 2
 
 
+def test_characters_beyond_the_bmp_copy_out_exactly(make_letter: MakeLetter) -> None:
+    """An emoji (U+1F600, drawn from DejaVu Sans) extracts as itself, not as U+1F60."""
+    name = "Zoë 😀 Ng"
+    text = text_of(render(with_recipient(make_letter, name)))
+    assert text.count(name) == 2
+    assert "\u1f60" not in text
+
+
 def test_decomposed_vietnamese_input_comes_back_composed(make_letter: MakeLetter) -> None:
     """NFD input, cleaned by the models, prints and extracts as the NFC name, warning-free."""
     name = "Nguyễn Thị Phương Thảo"

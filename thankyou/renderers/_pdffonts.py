@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from thankyou.errors import RenderError
@@ -38,6 +38,31 @@ _FACES = {"normal": "Regular", "bold": "Bold", "italic": "Italic", "boldItalic":
 #: The fallback for what Liberation lacks (arrows, check marks, Armenian, Georgian, ...).
 _FALLBACK = "DejaVuSans"
 _PREFIX = "thankyou-"
+
+# --- a reportlab fix: the text layer of characters beyond U+FFFF -----------------------------
+
+_ASTRAL_ENTRY = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
+
+
+def _utf16_entry(found: re.Match[str]) -> str:
+    encoded = chr(int(found.group(2), 16)).encode("utf-16-be").hex().upper()
+    return f"{found.group(1)} <{encoded}>"
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF written correctly.
+
+    reportlab writes such a character as ``<1F600>``: an odd-length hex string
+    that readers reject or misread, so an emoji in a name copies out as another
+    character. ToUnicode targets are UTF-16BE (ISO 32000-1 §9.10.3), so it must
+    be the surrogate pair ``<D83DDE00>``.
+    """
+    return _ASTRAL_ENTRY.sub(_utf16_entry, _reportlab_to_unicode_cmap(fontname, subset))
+
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # ttfonts looks the name up at call time
+
 
 _lock = threading.Lock()
 #: reportlab font name -> the characters its cmap maps to a real glyph.
