@@ -50,7 +50,7 @@ def _utf16_entry(found: re.Match[str]) -> str:
 
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
-    """Reportlab's ToUnicode CMap, with characters beyond U+FFFF written correctly.
+    """The ToUnicode CMap of reportlab, with characters beyond U+FFFF written correctly.
 
     reportlab writes such a character as ``<1F600>``: an odd-length hex string
     that readers reject or misread, so an emoji in a name copies out as another
