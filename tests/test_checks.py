@@ -180,12 +180,22 @@ def test_bad_email_is_not_also_checked_for_spelling():
     assert codes(found) == {("bad-email", "references[0].email")}
 
 
-def test_other_validation_errors_stop_the_remaining_checks():
-    """An unknown key is `invalid`; nothing else is judged on facts that did not validate."""
+def test_an_unknown_key_is_invalid_and_the_other_checks_still_run():
+    """A typo like `emial` is `invalid`, and does not hide a missing personal paragraph."""
     data = facts(panel_0={"emial": "x@acme.example", "personal": None})
     found = check(data, now=NOW)
-    assert codes(found) == {("invalid", "panel[0].emial")}
-    assert "did you mean 'email'" in found[0].message
+    assert codes(found) == {
+        ("invalid", "panel[0].emial"),
+        ("missing-personal", "panel[0].personal"),
+    }
+    assert found[0].code == "invalid" and "did you mean 'email'" in found[0].message
+
+
+def test_a_bad_required_field_stops_the_remaining_checks():
+    """Without a valid company nothing else can be judged: only the error is reported."""
+    data = facts(company="", panel_0={"personal": None})
+    found = check(data, now=NOW)
+    assert codes(found) == {("invalid", "company")}
 
 
 def test_check_does_not_change_the_callers_mapping():

@@ -4,8 +4,10 @@
 validated :class:`~thankyou.Interview` or the raw mapping a facts file parses
 to. Facts that fail validation cannot become an ``Interview``, so for a mapping
 the validation errors themselves become findings (``missing-contact``,
-``bad-email``, ``invalid``); the offending contact is then patched in a copy so
-that every other check still runs on the rest of the facts.
+``bad-email``, ``invalid``); in a copy, a bad contact is then given a stand-in
+and any other bad value (an unknown key above all) is removed, so that every
+other check still runs on the rest of the facts. Only a bad required field
+stops them.
 """
 
 from __future__ import annotations
@@ -217,8 +219,6 @@ def _validate(
     except ValidationError as err:
         errors = err.errors()
     findings = [_error_finding(e) for e in errors]
-    if any(f.code == "invalid" for f in findings):
-        return None, findings, set()
     patched = copy.deepcopy(dict(data))
     try:
         owners = {_patch(patched, e) for e in errors}
@@ -243,7 +243,13 @@ def _error_finding(error: Any) -> Finding:
 
 
 def _patch(data: dict[str, Any], error: Any) -> str:
-    """Make one contact error valid in ``data``; return the owner path whose findings to drop."""
+    """Make one error valid in ``data``; return the owner path whose findings to drop.
+
+    A contact error gets a stand-in (hand delivery, a placeholder address); any
+    other bad value, an unknown key above all, is removed, so its field takes
+    its default. A required field cannot be removed: validating the patched
+    copy then fails, and only the error findings are reported.
+    """
     loc = tuple(error["loc"])
     owner = loc if error["type"] == "missing_contact" else loc[:-1]
     node: Any = data
@@ -251,8 +257,10 @@ def _patch(data: dict[str, Any], error: Any) -> str:
         node = node[part]
     if error["type"] == "missing_contact":
         node["delivery"] = Delivery.hand.value
-    else:
+    elif error["type"] == "bad_email":
         node["email"] = _PLACEHOLDER_EMAIL
+    else:
+        del node[loc[-1]]
     return field_path(owner)
 
 
