@@ -323,6 +323,26 @@ def test_own_templates_and_paper(runner, examples_dir, tmp_path):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
+def test_a_broken_template_fails_only_the_letters_that_use_it(runner, examples_dir, tmp_path):
+    """A broken thank-you/formal costs the posted letters; the email letter is still written."""
+    broken = tmp_path / "mine" / "thank-you"
+    broken.mkdir(parents=True)
+    (broken / "formal.j2").write_text(
+        '{% extends "_base/thank-you.j2" %}\n{% block body %}{{ }}{% endblock %}\n'
+    )
+    args = ["render", str(examples_dir / "panel-interview.toml"), "-f", "text"]
+    result = runner.invoke(
+        cli, [*args, "--templates", str(broken.parent), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [str(tmp_path / "out/acme-robotics/priya-raman.txt")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2
+    assert "letter to Tomás O'Neill: template thank-you/formal:2:" in errors[0]
+    assert "letter to Mei Chen: template thank-you/formal:2:" in errors[1]
+    assert result.stderr.endswith("1 written, 0 skipped, 2 failed, 0 warnings.\n")
+
+
 def test_a_file_named_twice_is_read_once(runner, examples_dir, tmp_path):
     """A file given on its own and inside a given folder yields its letters once, not -2 copies."""
     facts = examples_dir / "panel-interview.toml"

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from thankyou.composer import compose
+from thankyou.composer import compose_each
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, load_many, parse
 from thankyou.letter import Letter
@@ -34,7 +34,8 @@ class Composed:
     #: ``interview.toml``, or ``panel.csv:2-4`` for rows of a spreadsheet.
     source: str
     letters: tuple[Letter, ...] = ()
-    error: str | None = None
+    #: One line per interview that failed, or per letter of it that failed.
+    errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
@@ -110,23 +111,32 @@ def _compose_file(
 ) -> list[Composed]:
     results = []
     for loaded in _read(path, candidate):
-        if loaded.error is not None:
-            results.append(
-                Composed(loaded.source, error=str(loaded.error), warnings=loaded.warnings)
-            )
-        elif loaded.interview is None:
-            results.append(Composed(loaded.source, warnings=loaded.warnings))
+        if loaded.interview is not None:
+            composed = _compose_one(loaded, template, template_dirs, today)
         else:
-            try:
-                letters = compose(
-                    loaded.interview, template, template_dirs=template_dirs, today=today
-                )
-            except ThankYouError as err:
-                results.append(
-                    Composed(
-                        loaded.source, error=f"{loaded.source}: {err}", warnings=loaded.warnings
-                    )
-                )
-            else:
-                results.append(Composed(loaded.source, tuple(letters), warnings=loaded.warnings))
+            errors = (str(loaded.error),) if loaded.error is not None else ()
+            composed = Composed(loaded.source, errors=errors)
+        results.append(replace(composed, warnings=loaded.warnings))
     return results
+
+
+def _compose_one(
+    loaded: Loaded,
+    template: str | None,
+    template_dirs: tuple[str | Path, ...],
+    today: dt.date | None,
+) -> Composed:
+    """Compose one interview; each letter that fails is an error of its own."""
+    assert loaded.interview is not None
+    letters, errors = [], []
+    try:
+        for name, result in compose_each(
+            loaded.interview, template, template_dirs=template_dirs, today=today
+        ):
+            if isinstance(result, ThankYouError):
+                errors.append(f"{loaded.source}: letter to {name}: {result}")
+            else:
+                letters.append(result)
+    except ThankYouError as err:  # the template or its readers: nothing to write at all
+        errors.append(f"{loaded.source}: {err}")
+    return Composed(loaded.source, tuple(letters), tuple(errors))

@@ -270,8 +270,7 @@ def _letters(composed: Iterable[Composed], report: WriteReport) -> Iterator[Lett
     """Yield the letters; record failed interviews in ``report`` and show input warnings."""
     for one in composed:
         _warn(one.warnings, report.notes)
-        if one.error is not None:
-            report.errors.append(one.error)
+        report.errors.extend(one.errors)
         yield from one.letters
 
 

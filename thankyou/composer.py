@@ -8,16 +8,16 @@ reference, ``recruiter/*`` the recruiter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from thankyou import templating
-from thankyou.errors import FactsError
+from thankyou.errors import FactsError, TemplateError
 from thankyou.letter import Letter, Recipient
 from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference
 
-__all__ = ["compose", "default_template"]
+__all__ = ["compose", "compose_each", "default_template"]
 
 Person = Interviewer | Reference | Recruiter
 
@@ -61,21 +61,48 @@ def compose(
         FactsError: the template writes to someone the facts do not have
             (a recruiter letter without a recruiter, say).
     """
+    letters = []
+    for _, result in compose_each(interview, template, template_dirs=template_dirs, today=today):
+        if isinstance(result, TemplateError):
+            raise result
+        letters.append(result)
+    return letters
+
+
+def compose_each(
+    interview: Interview,
+    template: str | None = None,
+    *,
+    template_dirs: Sequence[str | Path] = (),
+    today: dt.date | None = None,
+) -> Iterator[tuple[str, Letter | TemplateError]]:
+    """Like :func:`compose`, but one result per reader, so one bad letter fails alone.
+
+    Yields:
+        The reader's name and their letter, or the :class:`TemplateError` that
+        stopped it (for example a broken ``thank-you/formal`` while the email
+        letters of the same panel are fine).
+
+    Raises:
+        TemplateError: the template asked for does not exist.
+        FactsError: the template writes to someone the facts do not have.
+    """
     day = today or dt.date.today()
     if isinstance(day, dt.datetime):  # a datetime is a date too; the letter wants the day only
         day = day.date()
     # The facts file's template is a default like any other: its family picks the readers.
     template = template or interview.template
+    readers: list[tuple[Person, str]]
     if template is None:
-        return [
-            _letter(interview, member, default_template(interview, member), day, template_dirs)
-            for member in interview.panel
-        ]
-    info = templating.template_info(template, template_dirs)
-    return [
-        _letter(interview, person, template, day, template_dirs)
-        for person in _audience(interview, info.audience, template)
-    ]
+        readers = [(m, default_template(interview, m)) for m in interview.panel]
+    else:
+        info = templating.template_info(template, template_dirs)
+        readers = [(p, template) for p in _audience(interview, info.audience, template)]
+    for person, name in readers:
+        try:
+            yield person.name, _letter(interview, person, name, day, template_dirs)
+        except TemplateError as err:
+            yield person.name, err
 
 
 def _audience(interview: Interview, audience: str, template: str) -> list[Person]:
