@@ -104,6 +104,14 @@ def test_one_thank_you_per_member_due_in_24_hours_by_their_channel():
     assert "400 Industrial Way" in steps[1].details
 
 
+def test_follow_up_goes_by_email_only_when_there_is_an_address():
+    """The primary contact without email (hand delivery here) is not told to expect an email."""
+    assert step(plan(interview(), NOW), "follow-up").how == "hand over"
+    with_email = copy.deepcopy(BASE["panel"])
+    with_email[2]["email"] = "mei.chen@acme.example"
+    assert step(plan(interview(panel=with_email), NOW), "follow-up").how == "send by email"
+
+
 def test_facts_template_is_the_one_planned():
     """The facts' own template is the one the thank-you steps name, as render uses it."""
     steps = [

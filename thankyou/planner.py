@@ -55,7 +55,7 @@ class Step:
     action: str
     #: The person it concerns.
     who: str
-    #: The channel: "phone", "send by email", "post", "hand over", "email" or "—".
+    #: The channel: "phone", "send by email", "post", "hand over" or "—".
     how: str
     #: Catalogue name of the template that writes its letter, or None.
     template: str | None
@@ -251,7 +251,7 @@ def _references(interview: Interview, start: dt.datetime) -> Iterator[Step]:
             due=start + THANK_YOU_WITHIN,
             action="Brief your reference",
             who=ref.name,
-            how="email",
+            how=_HOW[Delivery.email],
             template="references/briefing",
             key=f"brief/references[{i}]",
             details=(
@@ -286,7 +286,8 @@ def _follow_up(interview: Interview, due: dt.datetime) -> Step:
         due=due,
         action="Follow up on the decision",
         who=contact.name,
-        how="email",
+        # Write when there is an address to write to; else the letter goes as they chose.
+        how=_HOW[Delivery.email] if contact.email else _HOW[contact.delivery],
         template="follow-up/status",
         key="follow-up",
         details=(
