@@ -104,6 +104,14 @@ def test_one_thank_you_per_member_due_in_24_hours_by_their_channel():
     assert "400 Industrial Way" in steps[1].details
 
 
+def test_recruiter_call_comes_first_even_when_the_plan_is_made_late():
+    """Three days on, the letters are overdue, yet calling the recruiter still leads the plan."""
+    late = TUESDAY + dt.timedelta(days=3)
+    steps = list(plan(interview(), late))
+    assert steps[0].key == "call-recruiter"
+    assert steps[0].due >= late > steps[1].due
+
+
 def test_follow_up_goes_by_email_only_when_there_is_an_address():
     """The primary contact without email (hand delivery here) is not told to expect an email."""
     assert step(plan(interview(), NOW), "follow-up").how == "hand over"

@@ -174,7 +174,8 @@ def plan(
         tz: The zone of naive times; defaults to the machine's local zone.
 
     Returns:
-        The plan, its steps ordered by due time and then by the order of SPEC §1.
+        The plan: the recruiter call first, then the steps by due time and, on
+        ties, in the order of SPEC §1.
     """
     now = _aware(now or dt.datetime.now(dt.UTC), tz)
     start = _aware(interview.when, tz)
@@ -183,7 +184,9 @@ def plan(
     follow_up = _follow_up_due(interview, start, tz)
     steps += [_follow_up(interview, follow_up), _keep_searching(interview, follow_up)]
     rank = {s.key: i for i, s in enumerate(steps)}
-    steps.sort(key=lambda s: (s.due, rank[s.key]))
+    # The recruiter call comes first even when the plan is made late and the letters are
+    # already overdue: it is due "at once", and its feedback may shape the letters (SPEC §1).
+    steps.sort(key=lambda s: (s.key != "call-recruiter", s.due, rank[s.key]))
     title = f"{interview.position} at {interview.company}"
     day = start.date().isoformat()
     # Not the time of day: a rescheduled hour should update the events, not duplicate them.
