@@ -555,3 +555,13 @@ def test_unknown_format_lists_the_valid_ones(make_letter: Callable[..., thankyou
     with pytest.raises(ValueError, match="unknown format 'odt'") as caught:
         thankyou.render(make_letter(), "odt")
     assert all(name in str(caught.value) for name in ("docx", "email", "pdf", "text"))
+
+
+def test_today_only_for_letters_read_today(panel: thankyou.Interview) -> None:
+    """Written on the interview day, the email says "today"; posted and handed letters give the date."""
+    letters = thankyou.compose(panel, today=dt.date(2026, 11, 24))
+    opening = {letter.recipient.name: letter.paragraphs[0] for letter in letters}
+    assert opening["Priya Raman"].startswith("Thank you for speaking with me today about")
+    for name in ("Tomás O'Neill", "Mei Chen"):
+        assert "today" not in opening[name]
+        assert opening[name].startswith("Thank you for meeting with me on Tuesday, November 24, ")

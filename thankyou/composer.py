@@ -190,7 +190,10 @@ def _context(interview: Interview, person: Person, day: dt.date) -> dict[str, An
         "recipient": person,
         "interview_day": _day(interview.when.date(), us_order),
         "letter_date": _day(day, us_order, weekday=False),
-        "same_day": interview.when.date() == day,
+        # "Today" only where the reader gets the letter today: a posted or hand-delivered
+        # letter arrives later, and "today" would then be wrong.
+        "same_day": interview.when.date() == day
+        and _addressing(interview, person)[1] is Delivery.email,
         "us_dates": us_order,
     }
 
