@@ -558,7 +558,7 @@ def test_unknown_format_lists_the_valid_ones(make_letter: Callable[..., thankyou
 
 
 def test_today_only_for_letters_read_today(panel: thankyou.Interview) -> None:
-    """Written on the interview day, the email says "today"; posted and handed letters give the date."""
+    """On the interview day the email says "today"; posted and handed letters give the date."""
     letters = thankyou.compose(panel, today=dt.date(2026, 11, 24))
     opening = {letter.recipient.name: letter.paragraphs[0] for letter in letters}
     assert opening["Priya Raman"].startswith("Thank you for speaking with me today about")
