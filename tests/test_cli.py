@@ -343,6 +343,25 @@ def test_a_broken_template_fails_only_the_letters_that_use_it(runner, examples_d
     assert result.stderr.endswith("1 written, 0 skipped, 2 failed, 0 warnings.\n")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_smtputf8_lets_render_write_a_non_ascii_address(runner, tmp_path, jobs):
+    """An address with non-ASCII before the @ fails alone, and --smtputf8 writes its draft."""
+    facts = _write(
+        tmp_path / "f.json", _facts(panel=[_member("José Núñez", email="josé.núñez@acme.example")])
+    )
+    args = ["render", str(facts), "-f", "email", "-j", jobs, "--today", TODAY]
+    refused = runner.invoke(cli, [*args, "-o", str(tmp_path / "a")])
+    assert refused.exit_code == 1
+    assert "--smtputf8" in refused.stderr
+    allowed = runner.invoke(cli, [*args, "-o", str(tmp_path / "b"), "--smtputf8"])
+    assert allowed.exit_code == 0, allowed.stderr
+    (path,) = (tmp_path / "b").rglob("*.eml")
+    # SMTPUTF8 headers are raw UTF-8 (RFC 6532), so the message is read as UTF-8 text.
+    text = path.read_bytes().decode("utf-8")
+    message = email.message_from_string(text, policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec == "josé.núñez@acme.example"
+
+
 def test_a_file_named_twice_is_read_once(runner, examples_dir, tmp_path):
     """A file given on its own and inside a given folder yields its letters once, not -2 copies."""
     facts = examples_dir / "panel-interview.toml"

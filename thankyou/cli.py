@@ -221,6 +221,9 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
     metavar="YYYY-MM-DD",
     help="Date on the letters (default: today).",
 )
+@click.option(
+    "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
+)
 def render(
     facts: tuple[Path, ...],
     formats: str,
@@ -233,6 +236,7 @@ def render(
     dry_run: bool,
     candidate: Path | None,
     today: dt.datetime | None,
+    smtputf8: bool,
 ) -> None:
     """Write one letter per reader for each FACTS file (or folder of them).
 
@@ -259,6 +263,7 @@ def render(
             thankyou.write(
                 letters, out_dir, formats, overwrite=force, jobs=jobs, dry_run=dry_run,
                 on_item=console.show, report=report,
+                options={"email": {"smtputf8": True}} if smtputf8 else None,
             )  # fmt: skip
         except KeyboardInterrupt:
             interrupted = True

@@ -24,11 +24,11 @@ import time
 import unicodedata
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from thankyou.errors import RenderWarning, ThankYouError
 from thankyou.letter import Letter
@@ -154,6 +154,7 @@ def write(
     dry_run: bool = False,
     on_item: Callable[[Item], None] | None = None,
     report: WriteReport | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> WriteReport:
     """Render letters and write one file per letter and format.
 
@@ -172,6 +173,9 @@ def write(
         dry_run: Work out the paths only; render and write nothing.
         on_item: Called with each finished item, in order (for progress bars).
         report: Add to this report instead of a new one.
+        options: Renderer options per format, for example
+            ``{"email": {"smtputf8": True}, "pdf": {"invariant": True}}``
+            (see :func:`thankyou.render`).
 
     Returns:
         The report: written, skipped and failed items, and warnings.
@@ -180,7 +184,9 @@ def write(
     root = Path(out_dir)
     planned = _plan(letters, root, formats, report)
     done = (
-        _dry(planned, overwrite) if dry_run else _run(planned, _Job(root, overwrite, report), jobs)
+        _dry(planned, overwrite)
+        if dry_run
+        else _run(planned, _Job(_Settings(root, overwrite, options or {}), report), jobs)
     )
     for item in done:
         report.items.append(item)
@@ -242,7 +248,7 @@ def _run(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
     if jobs <= 1:
         for item in items:
             job.prepare(item)
-            yield replace(item, **_write_one(item, job.root, job.overwrite))
+            yield replace(item, **_write_one(item, job.settings))
         return
     yield from _parallel(items, job, jobs)
 
@@ -263,11 +269,11 @@ def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
     try:
         for batch in _batches(items, job, jobs):
             try:
-                window.append((batch, pool.submit(_write_many, batch, job.root, job.overwrite)))
+                window.append((batch, pool.submit(_write_many, batch, job.settings)))
             except BrokenProcessPool:  # a worker died earlier: carry on with a fresh pool
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = worker_pool(jobs)
-                window.append((batch, pool.submit(_write_many, batch, job.root, job.overwrite)))
+                window.append((batch, pool.submit(_write_many, batch, job.settings)))
             # Report what is done without waiting, so this process goes on composing
             # and submitting while the workers render; wait only when the window is full.
             while window and (window[0][1].done() or len(window) >= jobs * _WINDOW_PER_JOB):
@@ -352,14 +358,26 @@ class _Outcome(TypedDict):
     messages: tuple[str, ...]
 
 
-def _write_many(batch: list[Item], root: Path, overwrite: bool) -> list[_Outcome]:
+@dataclass(frozen=True)
+class _Settings:
+    """What a worker needs to write any item of a run."""
+
+    root: Path
+    overwrite: bool
+    #: Format name -> keyword options for its renderer, e.g. {"email": {"smtputf8": True}}.
+    options: Mapping[str, Mapping[str, Any]]
+
+
+def _write_many(batch: list[Item], settings: _Settings) -> list[_Outcome]:
     """Render and write a batch of letters; runs in a worker process with ``jobs > 1``."""
-    return [_write_one(item, root, overwrite) for item in batch]
+    return [_write_one(item, settings) for item in batch]
 
 
-def _write_one(item: Item, root: Path, overwrite: bool) -> _Outcome:
+def _write_one(item: Item, settings: _Settings) -> _Outcome:
     """Render one letter and write its file; runs in a worker process with ``jobs > 1``."""
-    data, messages = _render(item.letter, item.format)
+    root, overwrite = settings.root, settings.overwrite
+    options = settings.options.get(item.format, {})
+    data, messages = _render(item.letter, item.format, options)
     if data is None:
         return {"status": "failed", "messages": messages}
     if not _inside(item.path, root):  # slugs make this impossible; checked all the same
@@ -373,12 +391,14 @@ def _write_one(item: Item, root: Path, overwrite: bool) -> _Outcome:
     return {"status": "written", "messages": messages}
 
 
-def _render(letter: Letter, fmt: str) -> tuple[bytes | None, tuple[str, ...]]:
+def _render(
+    letter: Letter, fmt: str, options: Mapping[str, Any]
+) -> tuple[bytes | None, tuple[str, ...]]:
     """Render in memory, collecting render warnings; None and the reason when it fails."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RenderWarning)
         try:
-            data = render(letter, fmt)
+            data = render(letter, fmt, **options)
         except ThankYouError as err:
             return None, (str(err),)
     return data, tuple(str(w.message) for w in caught if issubclass(w.category, RenderWarning))
@@ -387,9 +407,8 @@ def _render(letter: Letter, fmt: str) -> tuple[bytes | None, tuple[str, ...]]:
 class _Job:
     """One run's settings, and the folders whose stale temporaries it has cleared."""
 
-    def __init__(self, root: Path, overwrite: bool, report: WriteReport) -> None:
-        self.root = root
-        self.overwrite = overwrite
+    def __init__(self, settings: _Settings, report: WriteReport) -> None:
+        self.settings = settings
         self.report = report
         self.cleaned: set[Path] = set()
 

@@ -226,8 +226,8 @@ def _address(letter: Letter, name: str, email: str, smtputf8: bool) -> Address:
         raise _error(
             letter,
             f"{email!r} has non-ASCII characters before the @, which only mail servers "
-            "with SMTPUTF8 (RFC 6531) can carry; use an ASCII address or opt in with "
-            "smtputf8=True",
+            "with SMTPUTF8 (RFC 6531) can carry; use an ASCII address, or allow it with "
+            "--smtputf8 (smtputf8=True in Python) if your mail server supports SMTPUTF8",
         )
     try:
         # Never a "Name <addr>" string: "Smith, John <j@x>" parses as two recipients.
