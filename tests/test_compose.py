@@ -158,11 +158,11 @@ def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) 
     letters = thankyou.compose(panel, today=TODAY)
     assert [letter.personal for letter in letters] == [m.personal for m in panel.panel]
     essentials = [
-        "Our discussion of modernising the batch pipelines into streaming ones and the team's "
+        "discussion of modernising the batch pipelines into streaming ones and the team's "
         "habit of blameless post-mortems left me even more enthusiastic about the role.",
-        "I also want to return to one point from our conversation: I have run Kubernetes only in "
-        "staging so far. I would rather address it openly than leave it unspoken, and I am glad to "
-        "talk through how I plan to close that gap.",
+        "I also want to come back to one point from the interview: I have run Kubernetes only in "
+        "staging so far. It is a gap I know about, and I would be glad to talk through how I plan "
+        "to close it.",
         "I understand the next step is a take-home exercise, then a final call with the VP, and I "
         "look forward to it.",
     ]
@@ -439,16 +439,16 @@ def test_company_ending_in_a_full_stop() -> None:
 @pytest.mark.parametrize(
     ("highlights", "phrase"),
     [
-        (HIGHLIGHTS["one"], "Our discussion of the streaming migration left"),
+        (HIGHLIGHTS["one"], "and our discussion of the streaming migration left"),
         (
             HIGHLIGHTS["two"],
-            "Our discussion of the streaming migration and blameless post-mortems left",
+            "our discussion of the streaming migration and blameless post-mortems left",
         ),
         (
             HIGHLIGHTS["three"],
             "the streaming migration, blameless post-mortems, and the on-call rota left",
         ),
-        ([], "Our conversation left me even more enthusiastic"),
+        ([], "and our conversation left me even more enthusiastic"),
     ],
 )
 def test_highlights_are_joined_as_prose(highlights: list[str], phrase: str) -> None:
@@ -462,20 +462,20 @@ def test_highlights_are_joined_as_prose(highlights: list[str], phrase: str) -> N
 @pytest.mark.parametrize(
     ("concerns", "phrases"),
     [
-        (CONCERNS["one"], ["return to one point", "address it openly", "close that gap"]),
+        (CONCERNS["one"], ["back to one point", "It is a gap I know", "plan to close it."]),
         (
             CONCERNS["two"],
             [
-                "return to two points",
-                "address them openly",
-                "close those gaps",
+                "back to two points",
+                "They are gaps I know",
+                "plan to close them.",
                 "staging and I have not managed people.",
             ],
         ),
     ],
 )
 def test_concerns_agree_in_number(concerns: list[str], phrases: list[str]) -> None:
-    """The concern paragraph says one point/it/that gap, or two points/them/those gaps."""
+    """The concern paragraph says one point/a gap/it, or two points/gaps/them."""
     (letter, _) = thankyou.compose(
         validate(_facts(concerns=concerns)), "thank-you/email", today=TODAY
     )

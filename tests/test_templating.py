@@ -179,7 +179,7 @@ def test_variables_names_what_a_template_needs() -> None:
         "highlights",
         "concerns",
         "next_steps",
-        "candidate",
+        "panel",
     } <= needed
     assert "SECTION" not in needed and "BR" not in needed
 
@@ -234,7 +234,7 @@ def test_user_folder_can_reuse_the_essentials(
         interview, "thank-you/mine", template_dirs=[folder], today=TODAY
     )
     assert letter.paragraphs[0].startswith(
-        "I also want to return to one point from our conversation: "
+        "I also want to come back to one point from the interview: "
     )
 
 
