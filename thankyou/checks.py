@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -238,7 +237,7 @@ def _error_finding(error: Any) -> Finding:
     if error["type"] == "bad_email":
         return _finding("bad-email", field_path(loc), address=ctx["address"], reason=ctx["reason"])
     # Anything else reads as `thankyou render` would report it (paths, "did you mean ...?").
-    problem = facts._problem(error, {})
+    problem = facts.field_problem(error, {})
     return _finding("invalid", problem.field, msg=problem.message[:1].upper() + problem.message[1:])
 
 
@@ -357,23 +356,18 @@ def _compose_default(
     A template problem is reported by ``thankyou render`` with its template and
     line; a check that repeated it would only say it less well.
     """
-    try:  # imported late: compose pulls in Jinja2, and check() may run without it
-        compose: Callable[..., list[Letter]] = importlib.import_module("thankyou.composer").compose
-    except (ImportError, AttributeError):
-        return []
+    from thankyou.composer import compose  # late: composer imports this module's siblings
+
     try:
         return compose(interview, today=today, template_dirs=template_dirs)
     except ThankYouError:
         return []
 
 
-def _page_counter() -> Callable[[Letter, Style], int] | None:
-    try:
-        module = importlib.import_module("thankyou.renderers.pdf")
-        counter: Callable[[Letter, Style], int] = module.count_pages
-    except (ImportError, AttributeError):
-        return None
-    return counter
+def _page_counter() -> Callable[[Letter, Style], int]:
+    from thankyou.renderers.pdf import count_pages  # reportlab loads only when a letter is paper
+
+    return count_pages
 
 
 def _length_findings(interview: Interview, letters: Sequence[Letter]) -> Iterator[Finding]:
@@ -391,7 +385,7 @@ def _length_findings(interview: Interview, letters: Sequence[Letter]) -> Iterato
                 )
             continue
         count_pages = count_pages or _page_counter()
-        if count_pages is not None and (pages := count_pages(letter, interview.style)) > 1:
+        if (pages := count_pages(letter, interview.style)) > 1:
             yield _finding("too-long/pages", f"panel[{i}]", name=name, pages=pages)
 
 

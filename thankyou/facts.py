@@ -21,7 +21,16 @@ import pydantic
 from thankyou.errors import FactsError, FieldProblem
 from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Reference, Style
 
-__all__ = ["FACTS_SUFFIXES", "Loaded", "find_facts", "load", "load_many", "parse", "validate"]
+__all__ = [
+    "FACTS_SUFFIXES",
+    "Loaded",
+    "field_problem",
+    "find_facts",
+    "load",
+    "load_many",
+    "parse",
+    "validate",
+]
 
 FACTS_SUFFIXES = (".toml", ".json", ".yaml", ".yml", ".csv")
 
@@ -222,11 +231,12 @@ def validate(
     try:
         return Interview.model_validate(data, context={"base_dir": base_dir})
     except pydantic.ValidationError as err:
-        problems = tuple(_problem(e, lines or {}) for e in err.errors())
+        problems = tuple(field_problem(e, lines or {}) for e in err.errors())
         raise FactsError(problems[0].message, source=source, problems=problems) from None
 
 
-def _problem(error: Any, lines: Mapping[str, int]) -> FieldProblem:
+def field_problem(error: Any, lines: Mapping[str, int]) -> FieldProblem:
+    """Turn one pydantic error into a problem with a SPEC field path and a plain message."""
     loc = _clean_loc(error["loc"], unknown_key=error["type"] == "extra_forbidden")
     ctx = error.get("ctx") or {}
     if "field" in ctx:

@@ -19,8 +19,7 @@ PARAGRAPH_GAP = 11.0
 #: Room left under the closing for a handwritten signature or its image.
 SIGNATURE_SPACE = 0.55 * INCH
 
-#: Font families: the bundled PDF fonts and their metric twins named in DOCX.
-PDF_FONTS = {"serif": "LiberationSerif", "sans": "LiberationSans"}
+#: The fonts DOCX names: metric twins of the bundled Liberation fonts the PDF embeds.
 DOCX_FONTS = {"serif": "Times New Roman", "sans": "Arial"}
 
 

@@ -174,11 +174,6 @@ def _register_extra(path: Path, index: int) -> str:
     return _extra_names[key]
 
 
-def coverage(name: str) -> frozenset[str]:
-    """The characters a registered font draws with a real glyph."""
-    return _coverage[name]
-
-
 # --- runs -----------------------------------------------------------------------------------
 
 
