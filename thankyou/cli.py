@@ -3,6 +3,9 @@
 stdout carries results (paths written, findings, the plan); stderr carries
 progress, warnings, errors and the summary. Exit status: 0 all done, 1
 something failed (the rest was still done), 2 bad usage.
+
+What the commands share is in :mod:`thankyou._cli_common`; ``send``, the
+longest, in :mod:`thankyou._cli_send`.
 """
 
 from __future__ import annotations
@@ -12,60 +15,38 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 import thankyou
-from thankyou.batch import Composed, compose_files, read_files
+from thankyou._cli_common import (
+    CANDIDATE,
+    FACTS,
+    INTERRUPTED,
+    NOW,
+    PROGRESS_MIN,
+    TEMPLATE,
+    TEMPLATES,
+    check_template,
+    echo_err,
+    files,
+    load_files,
+    parse_formats,
+    parse_jobs,
+    plural,
+    warn,
+)
+from thankyou._cli_send import send_command
+from thankyou.batch import Composed, compose_files
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, find_facts, parse
+from thankyou.facts import Loaded, parse
 from thankyou.letter import Letter
 from thankyou.output import Item, WriteReport, atomic_write, formats_for
-from thankyou.renderers import FORMATS
-
-#: A screenful when the terminal does not say: show a progress bar beyond this many files.
-PROGRESS_MIN = 24
-#: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
-INTERRUPTED = 130
-
-_FACTS = click.argument("facts", nargs=-1, required=True, type=click.Path(path_type=Path))
-_TEMPLATE = click.option(
-    "-t",
-    "--template",
-    metavar="NAME",
-    help="Template, e.g. thank-you/warm (see `thankyou templates`).",
-)
-_TEMPLATES = click.option(
-    "--templates", "template_dirs", multiple=True, metavar="DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of your own templates, searched before the built-ins (repeatable).",
-)  # fmt: skip
-_CANDIDATE = click.option(
-    "--candidate", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Candidate (and style) for spreadsheets without candidate_* columns.",
-)  # fmt: skip
-
-
-def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date-time like 2026-11-25T09:00 or 2026-11-25T09:00-05:00"
-        ) from None
-
-
-_NOW = click.option(
-    "--now", callback=_parse_now, metavar="DATETIME",
-    help="Judge dates as of this moment (ISO 8601; default: now).",
-)  # fmt: skip
 
 
 def _version() -> str:
@@ -92,96 +73,18 @@ def main() -> None:
     cli(prog_name="thankyou")
 
 
-# --- shared helpers ---------------------------------------------------------------------------
-
-
-def _err(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _files(paths: Sequence[Path], candidate: Path | None) -> list[Path]:
-    """The facts files named or found in folders; a bad path is bad usage (exit 2)."""
-    try:
-        files = list(find_facts(paths))
-    except FactsError as err:
-        raise click.BadParameter(str(err), param_hint="FACTS") from None
-    files = _once_each(files, skip=candidate)
-    if not files:
-        raise click.BadParameter(
-            "no facts files (.toml, .json, .yaml, .yml, .csv) found", param_hint="FACTS"
-        )
-    return files
-
-
-def _once_each(files: list[Path], skip: Path | None) -> list[Path]:
-    """Drop repeats (a file named and also inside a named folder) and the --candidate file."""
-    seen = {skip.resolve()} if skip is not None else set()
-    kept = []
-    for path in files:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            kept.append(path)
-    return kept
-
-
-def _load(paths: Sequence[Path], candidate: Path | None, notes: list[str]) -> Iterator[Loaded]:
-    """Yield every interview read, loaded or failed; input warnings go to stderr and ``notes``."""
-    for loaded in read_files(_files(paths, candidate), candidate=candidate):
-        _warn(loaded.warnings, notes)
-        if loaded.interview is not None or loaded.error is not None:
-            yield loaded
-
-
-def _warn(warnings: Sequence[str], notes: list[str]) -> None:
-    for warning in warnings:
-        _err(f"warning: {warning}")
-        notes.append(warning)
-
-
-def _parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    known = ("auto", *FORMATS)
-    for name in value.split(","):
-        if name.strip().lower() not in known:
-            raise click.BadParameter(f"{name!r} is not a format; choose from {', '.join(known)}")
-    return value
-
-
-def _parse_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
-    return value or os.cpu_count() or 1
-
-
-def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None:
-    """Refuse an unknown -t before any work, instead of failing every interview."""
-    if template is None:
-        return
-    from thankyou.templating import catalogue
-
-    try:
-        names = [info.name for info in catalogue(template_dirs)]
-    except ThankYouError as err:
-        raise click.BadParameter(str(err), param_hint="--templates") from None
-    if template not in names:
-        raise click.BadParameter(
-            f"no template {template!r}; choose from {', '.join(names)}", param_hint="-t"
-        )
-
-
 # --- render -----------------------------------------------------------------------------------
 
 
 @cli.command(short_help="Write the letters: one file per reader.")
-@_FACTS
+@FACTS
 @click.option(
     "-f",
     "--format",
     "formats",
     default="auto",
     show_default=True,
-    callback=_parse_formats,
+    callback=parse_formats,
     metavar="FORMATS",
     help="auto (email -> .eml, post and hand -> .pdf), pdf, docx, email, text, or a list: pdf,docx",
 )
@@ -195,8 +98,8 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder.",
 )
-@_TEMPLATE
-@_TEMPLATES
+@TEMPLATE
+@TEMPLATES
 @click.option(
     "--paper",
     type=click.Choice(["letter", "a4"]),
@@ -210,11 +113,11 @@ def _check_template(template: str | None, template_dirs: Sequence[Path]) -> None
     show_default=True,
     type=click.IntRange(0, 64),
     metavar="N",
-    callback=_parse_jobs,
+    callback=parse_jobs,
     help="Worker processes rendering in parallel; 0 for one per CPU.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
-@_CANDIDATE
+@CANDIDATE
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -244,10 +147,10 @@ def render(
     unless --force. Exit status: 0 all written, 1 something failed (the rest
     were written), 2 bad usage.
     """
-    _check_template(template, template_dirs)
+    check_template(template, template_dirs)
     report = WriteReport()
     composed = compose_files(
-        _files(facts, candidate), template, candidate=candidate, template_dirs=template_dirs,
+        files(facts, candidate), template, candidate=candidate, template_dirs=template_dirs,
         today=today.date() if today else None, jobs=jobs,
     )  # fmt: skip
     letters: Iterable[Letter] = (_restyle(letter, paper) for letter in _letters(composed, report))
@@ -274,7 +177,7 @@ def render(
 def _letters(composed: Iterable[Composed], report: WriteReport) -> Iterator[Letter]:
     """Yield the letters; record failed interviews in ``report`` and show input warnings."""
     for one in composed:
-        _warn(one.warnings, report.notes)
+        warn(one.warnings, report.notes)
         report.errors.extend(one.errors)
         yield from one.letters
 
@@ -351,30 +254,32 @@ class _Console:
 def _summary(report: WriteReport, dry_run: bool, interrupted: bool) -> None:
     for error in report.errors:
         for line in error.splitlines():
-            _err(f"error: {line}")
+            echo_err(f"error: {line}")
     failed = len(report.failed) + len(report.errors)
-    tail = f"{failed} failed, {_plural(len(report.warnings), 'warning')}"
+    tail = f"{failed} failed, {plural(len(report.warnings), 'warning')}"
     if report.cleaned:
-        removed = _plural(len(report.cleaned), "temporary file")
-        _err(f"Removed {removed} left by an interrupted run.")
+        removed = plural(len(report.cleaned), "temporary file")
+        echo_err(f"Removed {removed} left by an interrupted run.")
     if dry_run:
         planned, kept = len(report.planned), len(report.skipped)
-        _err(f"Dry run: {planned} to write, {kept} kept, {tail}; nothing was written.")
+        echo_err(f"Dry run: {planned} to write, {kept} kept, {tail}; nothing was written.")
     else:
-        _err(f"{len(report.written)} written, {len(report.skipped)} skipped, {tail}.")
+        echo_err(f"{len(report.written)} written, {len(report.skipped)} skipped, {tail}.")
     if report.skipped:
-        _err("Existing files were kept; use --force to overwrite them.")
+        echo_err("Existing files were kept; use --force to overwrite them.")
     if interrupted:
-        _err("Interrupted: every file written is complete; run the same command again to finish.")
+        echo_err(
+            "Interrupted: every file written is complete; run the same command again to finish."
+        )
 
 
 # --- check ------------------------------------------------------------------------------------
 
 
 @cli.command(short_help="Find what to fix before sending.")
-@_FACTS
-@_CANDIDATE
-@_NOW
+@FACTS
+@CANDIDATE
+@NOW
 def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | None) -> None:
     """Check FACTS files (or folders) for what to fix before sending.
 
@@ -382,7 +287,7 @@ def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | No
     that does not load counts as one), else 0.
     """
     errors = warnings = checked = 0
-    for loaded in _load(facts, candidate, []):
+    for loaded in load_files(facts, candidate, []):
         checked += 1
         lines = _findings(loaded, now)
         click.echo(loaded.source)
@@ -392,8 +297,8 @@ def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | No
             warnings += level == "warning"
         if not lines:
             click.echo("  ok")
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    _err(f"{_plural(checked, 'interview')} checked: {counts}.")
+    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    echo_err(f"{plural(checked, 'interview')} checked: {counts}.")
     sys.exit(1 if errors else 0)
 
 
@@ -444,13 +349,13 @@ def _problem_text(line: int | None, text: str) -> str:
     help="Also write the plan as an iCalendar file, for your calendar app.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
-@_CANDIDATE
-@_NOW
+@CANDIDATE
+@NOW
 def plan_command(
     facts: Path, ics: Path | None, force: bool, candidate: Path | None, now: dt.datetime | None
 ) -> None:
     """Show the dated steps after the interview in FACTS: thank-yous, follow-up, and more."""
-    loaded = list(_load([facts], candidate, []))
+    loaded = list(load_files([facts], candidate, []))
     if ics is not None and len(loaded) > 1:
         raise click.UsageError(
             f"{facts} holds {len(loaded)} interviews; --ics takes a file with one"
@@ -460,7 +365,7 @@ def plan_command(
         if one.error is not None:
             failed = True
             for line in str(one.error).splitlines():
-                _err(f"error: {line}")
+                echo_err(f"error: {line}")
             continue
         assert one.interview is not None
         the_plan = thankyou.plan(one.interview, now)
@@ -475,12 +380,12 @@ def _write_ics(path: Path, data: bytes, force: bool) -> bool:
     try:
         written = atomic_write(path, data, overwrite=force)
     except OSError as err:
-        _err(f"error: cannot write {path}: {err.strerror or err}")
+        echo_err(f"error: cannot write {path}: {err.strerror or err}")
         return False
     if not written:
-        _err(f"error: {path} exists; use --force to overwrite it")
+        echo_err(f"error: {path} exists; use --force to overwrite it")
         return False
-    _err(f"Wrote {path}; import it into your calendar.")
+    echo_err(f"Wrote {path}; import it into your calendar.")
     return True
 
 
@@ -488,7 +393,7 @@ def _write_ics(path: Path, data: bytes, force: bool) -> bool:
 
 
 @cli.command(short_help="List the templates and whom each writes to.")
-@_TEMPLATES
+@TEMPLATES
 def templates(template_dirs: tuple[Path, ...]) -> None:
     """List the templates, who each writes to, and the variables it uses."""
     from thankyou import templating
@@ -519,273 +424,13 @@ def new(path: Path, force: bool) -> None:
     try:
         written = atomic_write(path, starter.replace("2026-01-01", today).encode(), overwrite=force)
     except OSError as err:
-        _err(f"error: cannot write {path}: {err.strerror or err}")
+        echo_err(f"error: cannot write {path}: {err.strerror or err}")
         sys.exit(1)
     if not written:
-        _err(f"error: {path} exists; use --force to overwrite it")
+        echo_err(f"error: {path} exists; use --force to overwrite it")
         sys.exit(1)
     click.echo(str(path))
-    _err(f"Edit {path}, then run: thankyou check {path} && thankyou render {path}")
+    echo_err(f"Edit {path}, then run: thankyou check {path} && thankyou render {path}")
 
 
-# --- send -------------------------------------------------------------------------------------
-# The shell of `thankyou send`; the SMTP work, the log and the exactly-once rule are in send.py,
-# imported when the command runs (it brings smtplib and ssl, which other commands do not need).
-
-if TYPE_CHECKING:
-    from thankyou.send import SendEntry, SendReport, SmtpSettings, Status
-
-#: How each outcome is labelled on stdout.
-_SEND_LABELS = {
-    "would-send": "would send",
-    "sent": "sent",
-    "already-sent": "already sent",
-    "post": "print and post",
-    "hand": "hand over",
-    "not-attempted": "not sent",
-}
-_RATE_UNITS = {"min": 1.0, "m": 1.0, "h": 1 / 60, "hour": 1 / 60, "s": 60.0, "sec": 60.0}
-
-
-def _parse_smtp(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, int | None]:
-    """HOST, HOST:PORT or [IPv6]:PORT."""
-    host, port = value, ""
-    if value.startswith("["):
-        host, _, rest = value[1:].partition("]")
-        port = rest.removeprefix(":")
-    elif value.count(":") == 1:
-        host, _, port = value.partition(":")
-    if not host or (port and not (port.isdigit() and 0 < int(port) < 65536)):
-        raise click.BadParameter(f"{value!r} is not HOST or HOST:PORT, e.g. smtp.example.com:587")
-    return host, int(port) if port else None
-
-
-def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    """N, N/min, N/h or N/s: messages per minute."""
-    if value is None:
-        return None
-    number, _, unit = value.partition("/")
-    try:
-        rate = float(number) * _RATE_UNITS[unit.strip().lower() or "min"]
-    except (ValueError, KeyError):
-        raise click.BadParameter(f"{value!r} is not a rate like 20/min or 100/h") from None
-    if rate <= 0:
-        raise click.BadParameter("the rate must be above zero")
-    return rate
-
-
-@cli.command("send", short_help="Email the letters over SMTP (a dry run until --yes).")
-@_FACTS
-@click.option(
-    "--smtp",
-    "server",
-    required=True,
-    callback=_parse_smtp,
-    metavar="HOST[:PORT]",
-    help="SMTP server; the port defaults to 25, 587 with --starttls, 465 with --ssl.",
-)
-@click.option(
-    "--user",
-    metavar="USER",
-    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD or a prompt.",
-)
-@click.option(
-    "--starttls", is_flag=True, help="Upgrade the connection with STARTTLS (usually port 587)."
-)
-@click.option(
-    "--ssl", "use_ssl", is_flag=True, help="Connect over TLS from the start (usually port 465)."
-)
-@click.option("--yes", is_flag=True, help="Really send. Without it, only list what would be sent.")
-@click.option(
-    "--limit", type=click.IntRange(min=1), metavar="N", help="Send at most N messages in this run."
-)
-@click.option(
-    "--rate",
-    callback=_parse_rate,
-    metavar="N/min",
-    help="Send at most N messages a minute (or N/h).",
-)
-@click.option("--bcc-self", is_flag=True, help="Also deliver each message to your own address.")
-@click.option(
-    "--log",
-    "log_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Send log (default: beside each facts file, as <facts>.sent.jsonl).",
-)
-@click.option(
-    "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
-)
-@_TEMPLATE
-@_TEMPLATES
-@_CANDIDATE
-def send_command(
-    facts: tuple[Path, ...],
-    server: tuple[str, int | None],
-    user: str | None,
-    starttls: bool,
-    use_ssl: bool,
-    yes: bool,
-    limit: int | None,
-    rate: float | None,
-    bcc_self: bool,
-    log_file: Path | None,
-    smtputf8: bool,
-    template: str | None,
-    template_dirs: tuple[Path, ...],
-    candidate: Path | None,
-) -> None:
-    """Email the letters in FACTS to the panel members whose delivery is email.
-
-    A dry run unless --yes. Every message the server accepts is recorded in a
-    send log, so if a run stops half-way, running the same command again
-    sends only what is left; nobody gets a letter twice.
-
-    Exit status: 0 all done, 1 something failed (run again to finish), 2 bad usage.
-    """
-    if starttls and use_ssl:
-        raise click.UsageError("choose one of --starttls and --ssl")
-    _check_template(template, template_dirs)
-    batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
-    from thankyou.send import SmtpSettings
-
-    settings = SmtpSettings(
-        host=server[0], port=server[1], user=user,
-        password=_smtp_password(user) if yes and user else None,
-        security="ssl" if use_ssl else "starttls" if starttls else "plain",
-    )  # fmt: skip
-    run = _SendRun(settings, not yes, limit, rate, bcc_self, smtputf8)
-    try:
-        for log_path, letters in batches:
-            if not run.go(letters, log_path):
-                break
-    except KeyboardInterrupt:
-        _err("Interrupted: what was sent is in the send log; run the same command again to finish.")
-        sys.exit(INTERRUPTED)
-    run.summary()
-    sys.exit(0 if run.ok and not failed else 1)
-
-
-def _smtp_password(user: str) -> str:
-    """The password from the environment, else asked for without echo; never an option."""
-    from thankyou.send import PASSWORD_ENV
-
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
-    return password
-
-
-def _send_batches(
-    facts: Sequence[Path],
-    candidate: Path | None,
-    template: str | None,
-    template_dirs: Sequence[Path],
-    log_file: Path | None,
-) -> tuple[list[tuple[Path, list[Letter]]], bool]:
-    """Compose the letters of each facts file, with that file's send log; report what fails."""
-    batches: list[tuple[Path, list[Letter]]] = []
-    failed = False
-    for path in _files(facts, candidate):
-        letters: list[Letter] = []
-        for loaded in _load([path], candidate, []):
-            problem = str(loaded.error) if loaded.error is not None else None
-            if loaded.interview is not None:
-                try:
-                    letters += thankyou.compose(
-                        loaded.interview, template, template_dirs=template_dirs
-                    )
-                except ThankYouError as err:
-                    problem = f"{loaded.source}: {err}"
-            if problem is not None:
-                failed = True
-                for line in problem.splitlines():
-                    _err(f"error: {line}")
-        if letters:
-            batches.append((log_file or path.with_name(path.name + ".sent.jsonl"), letters))
-    return batches, failed
-
-
-@dataclass
-class _SendRun:
-    """The reports of one command, one per facts file, printed as they happen."""
-
-    settings: SmtpSettings
-    dry_run: bool
-    limit: int | None
-    rate: float | None
-    bcc_self: bool
-    smtputf8: bool
-    reports: list[SendReport] = field(default_factory=list)
-
-    def go(self, letters: list[Letter], log_path: Path) -> bool:
-        """Send one facts file's letters; False when the run must stop."""
-        from thankyou.send import send
-
-        sent = sum(len(r.having("sent")) for r in self.reports)
-        report = send(
-            letters, self.settings, log_path=log_path, dry_run=self.dry_run,
-            limit=None if self.limit is None else max(self.limit - sent, 0),
-            rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
-            on_progress=_show_sent,
-        )  # fmt: skip
-        self.reports.append(report)
-        if report.error is not None:
-            for line in str(report.error).splitlines():
-                _err(f"error: {line}")
-        return report.error is None
-
-    @property
-    def ok(self) -> bool:
-        """True when every letter went as it should."""
-        return all(report.ok for report in self.reports)
-
-    def summary(self) -> None:
-        """One line on stderr: how many of each outcome."""
-        count = {
-            status: sum(len(r.having(status)) for r in self.reports) for status in _SEND_COUNTED
-        }
-        parts = [
-            f"{count['would-send']} to send" if self.dry_run else f"{count['sent']} sent",
-            f"{count['already-sent']} already sent",
-            f"{count['post'] + count['hand']} not by email",
-        ]
-        if count["failed"] or count["uncertain"]:
-            parts.append(f"{count['failed']} failed")
-        if count["uncertain"]:
-            parts.append(f"{count['uncertain']} in doubt")
-        if count["not-attempted"]:
-            parts.append(f"{count['not-attempted']} left for another run")
-        tail = "; nothing was sent (add --yes to send)." if self.dry_run else "."
-        _err(", ".join(parts) + tail)
-
-
-_SEND_COUNTED: tuple[Status, ...] = (
-    "would-send",
-    "sent",
-    "already-sent",
-    "post",
-    "hand",
-    "failed",
-    "uncertain",
-    "not-attempted",
-)
-
-
-def _show_sent(entry: SendEntry) -> None:
-    """One line per letter: outcomes on stdout, problems on stderr."""
-    if entry.status == "failed":
-        _err(f"error: {entry.recipient}: {entry.detail}")
-    elif entry.status == "uncertain":
-        _err(f"warning: {entry.recipient}: {entry.detail}")
-    else:
-        label = _SEND_LABELS[entry.status]
-        if entry.status in ("post", "hand"):
-            click.echo(f"{label:<15} {entry.letter.recipient.name}")
-            return
-        note = f"  ({entry.detail})" if entry.status in ("already-sent", "not-attempted") else ""
-        click.echo(f"{label:<15} {entry.recipient}  {entry.letter.subject}{note}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+cli.add_command(send_command)
