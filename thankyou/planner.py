@@ -122,7 +122,7 @@ class Plan:
     def to_ics(self) -> bytes:
         """Return the plan as an iCalendar file: one VEVENT with a VALARM per step.
 
-        Events rather than to-dos: Google Calendar and Outlook ignore VTODO on
+        Events rather than to-do components: Google Calendar and Outlook ignore those on
         import, and the point is a week of reminders in the calendar people use.
         Times are written in UTC (RFC 5545 §3.3.5 form 2), which every client reads.
         """
