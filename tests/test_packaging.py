@@ -1,0 +1,48 @@
+"""The wheel carries everything the package needs at run time (STYLE §5, pelican-style)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    """The wheel built from this checkout, offline."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", "wheel", "--no-deps",
+         "--no-build-isolation", "--no-index", "-w", str(out), str(ROOT)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    (built,) = out.glob("thankyou-*.whl")
+    return zipfile.ZipFile(built)
+
+
+@pytest.mark.slow
+def test_wheel_holds_every_template_font_and_licence(wheel: zipfile.ZipFile) -> None:
+    """Every file of templates/ and thankyou/fonts/ is in the wheel, under thankyou/."""
+    names = set(wheel.namelist())
+    templates = [p for p in (ROOT / "templates").rglob("*") if p.is_file()]
+    fonts = [p for p in (ROOT / "thankyou" / "fonts").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".ttf" for p in fonts) and any(p.suffix == ".j2" for p in templates)
+    expected = {
+        f"thankyou/templates/{p.relative_to(ROOT / 'templates').as_posix()}" for p in templates
+    }
+    expected |= {p.relative_to(ROOT).as_posix() for p in fonts}
+    assert expected - names == set()
+
+
+@pytest.mark.slow
+def test_wheel_is_typed_and_ships_no_tests_or_benchmarks(wheel: zipfile.ZipFile) -> None:
+    """py.typed marks the package as typed; tests, bench and examples stay out of the wheel."""
+    names = wheel.namelist()
+    assert "thankyou/py.typed" in names
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "examples/"))]
+    assert not [n for n in names if "__pycache__" in n]
