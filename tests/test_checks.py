@@ -105,6 +105,7 @@ TRIGGERS: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "missing-personal": (facts(panel_1={"personal": None}), "panel[1].personal"),
     "late": (facts(date=(NOW - dt.timedelta(hours=30)).isoformat()), "date"),
+    "future-date": (facts(date="2027-11-24T14:00:00-06:00"), "date"),
     "look-alike-domain": (
         facts(panel_0={"email": "priya.raman@\u0430cme.example"}),
         "panel[0].email",
@@ -370,6 +371,17 @@ def test_late_after_24_hours(hours, late):
     assert (("late", "date") in codes(found)) is late
     if late:
         assert "today anyway" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("ahead", "warns"), [(dt.timedelta(hours=23), False), (dt.timedelta(days=3), True)]
+)
+def test_a_date_more_than_a_day_ahead_is_flagged(ahead, warns):
+    """Facts filled in before an interview later today are fine; one dated days ahead is a typo."""
+    found = check(facts(date=(NOW + ahead).isoformat()), now=NOW)
+    assert (("future-date", "date") in codes(found)) is warns
+    if warns:
+        assert found[0].message.startswith("The interview is dated 3 days from now")
 
 
 def test_late_compares_instants_across_zones():

@@ -46,6 +46,7 @@ CODES: dict[str, Level] = {
     "duplicate-personal": "warning",
     "missing-personal": "warning",
     "late": "warning",
+    "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
 }
@@ -102,6 +103,10 @@ _SAY = {
     "late": (
         "The interview was {hours} hours ago, more than 24: send the thank-you letters "
         "today anyway, since a late thank-you beats none."
+    ),
+    "future-date": (
+        "The interview is dated {days} days from now: check the date, since the letters and "
+        "the plan count from it."
     ),
     "look-alike-domain": (
         "The domain of {email} ({ascii}) may imitate another: {reason}. "
@@ -331,6 +336,8 @@ def _late(interview: Interview, now: dt.datetime, tz: dt.tzinfo | None) -> Itera
     since = now - _aware(interview.when, tz)
     if since > SEND_WITHIN:
         yield _finding("late", "date", hours=int(since.total_seconds() // 3600))
+    elif -since > SEND_WITHIN:  # a typo in the year or month, most likely
+        yield _finding("future-date", "date", days=(-since).days)
 
 
 # -- look-alike domains -----------------------------------------------------------------------
