@@ -362,6 +362,17 @@ def test_smtputf8_lets_render_write_a_non_ascii_address(runner, tmp_path, jobs):
     assert message["To"].addresses[0].addr_spec == "josé.núñez@acme.example"
 
 
+def test_paper_a4_writes_dates_day_first_in_the_text_too(runner, examples_dir, tmp_path):
+    """--paper a4 reaches the words as well as the page: no "November 25," left in the text."""
+    facts = examples_dir / "one-on-one.yaml"
+    args = ["render", str(facts), "-f", "text", "--paper", "a4", "--today", TODAY]
+    result = runner.invoke(cli, [*args, "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "lumen-co/nguyen-thi-minh-khai.txt").read_text()
+    assert "25 November 2026" in text and "on Wednesday 25 November to discuss" in text
+    assert "November 25" not in text
+
+
 def test_a_file_named_twice_is_read_once(runner, examples_dir, tmp_path):
     """A file given on its own and inside a given folder yields its letters once, not -2 copies."""
     facts = examples_dir / "panel-interview.toml"

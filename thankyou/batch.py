@@ -76,6 +76,7 @@ def compose_files(
     candidate: Path | None = None,
     template_dirs: Sequence[str | Path] = (),
     today: dt.date | None = None,
+    paper: str | None = None,
     jobs: int = 1,
 ) -> Iterator[Composed]:
     """Read and compose every interview of ``paths``, in file order.
@@ -86,11 +87,13 @@ def compose_files(
         candidate: Candidate file for spreadsheets without ``candidate_*`` columns.
         template_dirs: As for :func:`thankyou.compose`.
         today: As for :func:`thankyou.compose`.
+        paper: ``"letter"`` or ``"a4"`` instead of the facts' own; set before
+            composing, because the paper also decides how dates read in the text.
         jobs: Worker processes; 1 works in this process.
     """
     work = functools.partial(
         _compose_file, candidate=candidate, template=template,
-        template_dirs=tuple(template_dirs), today=today,
+        template_dirs=tuple(template_dirs), today=today, paper=paper,
     )  # fmt: skip
     if jobs <= 1 or len(paths) < 2:
         for path in paths:
@@ -108,16 +111,25 @@ def _compose_file(
     template: str | None,
     template_dirs: tuple[str | Path, ...],
     today: dt.date | None,
+    paper: str | None,
 ) -> list[Composed]:
     results = []
     for loaded in _read(path, candidate):
         if loaded.interview is not None:
-            composed = _compose_one(loaded, template, template_dirs, today)
+            composed = _compose_one(_on_paper(loaded, paper), template, template_dirs, today)
         else:
             errors = (str(loaded.error),) if loaded.error is not None else ()
             composed = Composed(loaded.source, errors=errors)
         results.append(replace(composed, warnings=loaded.warnings))
     return results
+
+
+def _on_paper(loaded: Loaded, paper: str | None) -> Loaded:
+    interview = loaded.interview
+    if paper is None or interview is None or interview.style.paper == paper:
+        return loaded
+    style = interview.style.model_copy(update={"paper": paper})
+    return replace(loaded, interview=interview.model_copy(update={"style": style}))
 
 
 def _compose_one(

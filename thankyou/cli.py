@@ -16,7 +16,6 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -151,9 +150,9 @@ def render(
     report = WriteReport()
     composed = compose_files(
         files(facts, candidate), template, candidate=candidate, template_dirs=template_dirs,
-        today=today.date() if today else None, jobs=jobs,
+        today=today.date() if today else None, paper=paper, jobs=jobs,
     )  # fmt: skip
-    letters: Iterable[Letter] = (_restyle(letter, paper) for letter in _letters(composed, report))
+    letters: Iterable[Letter] = _letters(composed, report)
     total = None
     if sys.stderr.isatty():
         # A progress bar needs the count first. Without one, letters stream from the
@@ -180,12 +179,6 @@ def _letters(composed: Iterable[Composed], report: WriteReport) -> Iterator[Lett
         warn(one.warnings, report.notes)
         report.errors.extend(one.errors)
         yield from one.letters
-
-
-def _restyle(letter: Letter, paper: str | None) -> Letter:
-    if paper is None or paper == letter.style.paper:
-        return letter
-    return replace(letter, style=letter.style.model_copy(update={"paper": paper}))
 
 
 def _screen_lines() -> int:
