@@ -11,66 +11,52 @@ sent but before the server said whether it took it (RFC 5321 §4.1.1.4). Such a
 letter is logged as ``uncertain`` and *not* sent again: a reader getting the
 same thank-you twice is worse than the candidate checking their Sent folder.
 
-Only this module opens sockets. It prints nothing and never puts the
-password in a message, a log line or an exception.
+Only this module and its two helpers open sockets and write the log: the
+connection is in :mod:`thankyou._smtp`, the log in :mod:`thankyou._sendlog`.
+None of them prints, and none puts the password in a message, a log line or
+an exception.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import smtplib
-import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
+from thankyou._sendlog import SendLog, open_log, read_log
+from thankyou._smtp import Client, Security, SmtpSettings, os_reason, redact, session
 from thankyou.errors import RenderError, SendError
 from thankyou.letter import Letter
 from thankyou.models import Delivery
 from thankyou.renderers import eml
 
-__all__ = ["PASSWORD_ENV", "SendEntry", "SendReport", "SmtpSettings", "letter_key", "send"]
+__all__ = [
+    "PASSWORD_ENV",
+    "Security",
+    "SendEntry",
+    "SendReport",
+    "SmtpSettings",
+    "letter_key",
+    "read_log",
+    "send",
+]
 
 #: The environment variable the CLI reads the SMTP password from.
 PASSWORD_ENV = "THANKYOU_SMTP_PASSWORD"
 
-Security = Literal["plain", "starttls", "ssl"]
 Status = Literal[
     "sent", "would-send", "already-sent", "uncertain", "post", "hand", "failed", "not-attempted"
 ]  # fmt: skip
 
-_DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "ssl": 465}
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 #: What to do with a letter that is not sent by email.
 _BY_HAND = {Delivery.post: "print and post", Delivery.hand: "hand over"}
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to connect. The password never shows in ``repr()``."""
-
-    host: str
-    #: None: 25 for plain, 587 for STARTTLS, 465 for SSL.
-    port: int | None = None
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    #: "plain" (no TLS), "starttls" (RFC 3207) or "ssl" (implicit TLS, RFC 8314).
-    security: Security = "plain"
-    timeout: float = 30.0
-    #: Certificates to trust; by default the system's (ssl.create_default_context()).
-    tls_context: ssl.SSLContext | None = field(default=None, repr=False)
-
-    @property
-    def address(self) -> str:
-        """``host:port`` as the user would write it."""
-        return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
 
 
 @dataclass(frozen=True)
@@ -271,7 +257,7 @@ def _deliver(
     """Open the log and the connection, then send until done, limited or stopped."""
     todo = list(queue)
     try:
-        with _open_log(report.log_path) as log, _session(settings) as client:
+        with open_log(report.log_path) as log, session(settings) as client:
             pace = _Pacer(rate_per_minute)
             while todo and (limit is None or len(report.having("sent")) < limit):
                 letter, outgoing = todo.pop(0)
@@ -283,8 +269,8 @@ def _deliver(
 
 
 def _deliver_one(
-    client: _Client,
-    log: _SendLog,
+    client: Client,
+    log: SendLog,
     letter: Letter,
     outgoing: _Outgoing,
     notify: Callable[[SendEntry], None],
@@ -295,13 +281,13 @@ def _deliver_one(
     try:
         _transmit(client, outgoing)
     except SendError as err:
-        reason = _redact(err.message, settings)
+        reason = redact(err.message, settings)
         notify(SendEntry(letter, key, "failed", reason))
         raise SendError(f"{_who(letter)}: {reason}", recipient=letter.recipient.name) from None
     except BaseException as err:  # a lost connection or Ctrl-C, perhaps after the message went out
         if not client.payload_sent:
             raise
-        reason = f"{_UNCERTAIN} ({_os_reason(err) if isinstance(err, OSError) else 'interrupted'})"
+        reason = f"{_UNCERTAIN} ({os_reason(err) if isinstance(err, OSError) else 'interrupted'})"
         try:
             _log(log, _record(letter, key, outgoing, "uncertain"), letter)
         finally:
@@ -321,7 +307,7 @@ _UNCERTAIN = (
 )
 
 
-def _log(log: _SendLog, record: dict[str, Any], letter: Letter) -> None:
+def _log(log: SendLog, record: dict[str, Any], letter: Letter) -> None:
     """Record a delivery; if that fails, stop before anything else is sent."""
     try:
         log.append(record)
@@ -334,7 +320,7 @@ def _log(log: _SendLog, record: dict[str, Any], letter: Letter) -> None:
         ) from None
 
 
-def _transmit(client: _Client, outgoing: _Outgoing) -> None:
+def _transmit(client: Client, outgoing: _Outgoing) -> None:
     """Send one message.
 
     Raises:
@@ -353,19 +339,10 @@ def _transmit(client: _Client, outgoing: _Outgoing) -> None:
     except OSError as err:  # smtplib.SMTPException is an OSError too
         if client.payload_sent and not isinstance(err, smtplib.SMTPResponseException):
             raise
-        raise SendError(f"the server did not take the message: {_os_reason(err)}") from None
+        raise SendError(f"the server did not take the message: {os_reason(err)}") from None
     if outgoing.recipients[0] in refused:
         # Only the bcc_self copy got through; the reader did not get the letter.
         raise SendError(f"the server refused the recipient: {_replies(refused)}")
-
-
-def _reply(err: smtplib.SMTPResponseException) -> str:
-    text = (
-        err.smtp_error.decode("utf-8", "replace")
-        if isinstance(err.smtp_error, bytes)
-        else str(err.smtp_error)
-    )
-    return f"{err.smtp_code} {text}"
 
 
 def _replies(refused: dict[str, tuple[int, bytes]]) -> str:
@@ -416,201 +393,3 @@ class _Pacer:
         if self.last is not None and self.interval:
             time.sleep(max(0.0, self.last + self.interval - time.monotonic()))
         self.last = time.monotonic()
-
-
-# --- the connection ---------------------------------------------------------------------------
-
-
-class _Client(smtplib.SMTP):
-    """An SMTP client that notes when a message has gone out in full.
-
-    smtplib sends the whole DATA payload, ending in CRLF.CRLF, in one ``send``
-    call; a failure after it is the one case where the server may have the
-    message (RFC 5321 §4.1.1.4).
-    """
-
-    payload_sent = False
-
-    def send(self, s: Any) -> None:
-        """Send raw data, and note whether it was a message's end."""
-        super().send(s)
-        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
-            self.payload_sent = True
-
-
-class _SSLClient(_Client, smtplib.SMTP_SSL):
-    """The same over implicit TLS (RFC 8314)."""
-
-
-@contextlib.contextmanager
-def _session(settings: SmtpSettings) -> Iterator[_Client]:
-    """Connect, secure and log in; close the connection however the block ends."""
-    _refuse_cleartext_password(settings)
-    client = _open(settings)
-    try:
-        _secure_and_login(client, settings)
-        yield client
-    finally:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            client.quit()
-        client.close()
-
-
-def _refuse_cleartext_password(settings: SmtpSettings) -> None:
-    if settings.user and settings.security == "plain" and settings.host not in _LOOPBACK:
-        raise SendError(
-            f"refusing to send the password for {settings.user!r} unencrypted to "
-            f"{settings.host}; use --starttls or --ssl"
-        )
-
-
-def _open(settings: SmtpSettings) -> _Client:
-    port = settings.port or _DEFAULT_PORTS[settings.security]
-    try:
-        if settings.security == "ssl":
-            context = _context(settings)
-            return _SSLClient(settings.host, port, timeout=settings.timeout, context=context)
-        return _Client(settings.host, port, timeout=settings.timeout)
-    except ssl.SSLError as err:
-        raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
-    except (smtplib.SMTPException, OSError) as err:
-        raise SendError(f"cannot connect to {settings.address}: {_os_reason(err)}") from None
-
-
-def _secure_and_login(client: _Client, settings: SmtpSettings) -> None:
-    try:
-        if settings.security == "starttls":
-            client.ehlo()
-            client.starttls(context=_context(settings))
-            client.ehlo()
-        if settings.user:
-            client.login(settings.user, settings.password or "")
-    except smtplib.SMTPNotSupportedError as err:
-        hint = "; try --starttls or --ssl" if settings.security == "plain" else ""
-        reason = _redact(str(err), settings).rstrip(".")
-        raise SendError(f"{settings.address}: {reason}{hint}") from None
-    except smtplib.SMTPAuthenticationError as err:
-        reply = _redact(_reply(err), settings)
-        raise SendError(
-            f"{settings.address} refused the login for {settings.user!r}: {reply}"
-        ) from None
-    except ssl.SSLError as err:
-        raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
-    except (smtplib.SMTPException, OSError) as err:
-        raise SendError(f"{settings.address}: {_redact(_os_reason(err), settings)}") from None
-
-
-def _context(settings: SmtpSettings) -> ssl.SSLContext:
-    return settings.tls_context or ssl.create_default_context()
-
-
-def _tls_reason(err: ssl.SSLError) -> str:
-    if isinstance(err, ssl.SSLCertVerificationError):
-        return f"the server's certificate is not trusted ({err.verify_message})"
-    return err.reason or str(err)
-
-
-def _os_reason(err: BaseException) -> str:
-    if isinstance(err, smtplib.SMTPResponseException):
-        return _reply(err)
-    return getattr(err, "strerror", None) or str(err) or type(err).__name__
-
-
-def _redact(text: str, settings: SmtpSettings) -> str:
-    """Remove the password, and the forms AUTH PLAIN and LOGIN send it in, from ``text``."""
-    password = settings.password
-    if not password:
-        return text
-    user = settings.user or ""
-    for secret in (
-        password,
-        base64.b64encode(password.encode()).decode(),
-        base64.b64encode(f"\0{user}\0{password}".encode()).decode(),
-    ):
-        text = text.replace(secret, "***")
-    return text
-
-
-# --- the log ----------------------------------------------------------------------------------
-
-
-def read_log(path: Path) -> dict[str, dict[str, Any]]:
-    """Return the send log's records by key; an absent log is empty.
-
-    Raises:
-        SendError: for a line that is not a JSON record with a key; guessing
-            past it could send a letter twice.
-    """
-    try:
-        lines = path.read_bytes().splitlines()
-    except FileNotFoundError:
-        return {}
-    except OSError as err:
-        raise SendError(f"cannot read the send log {path}: {err.strerror or err}") from None
-    records: dict[str, dict[str, Any]] = {}
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            record = _parse_line(path, number, line)
-            records.setdefault(record["key"], record)  # the first outcome is the one that counts
-    return records
-
-
-def _parse_line(path: Path, number: int, line: bytes) -> dict[str, Any]:
-    try:
-        record = json.loads(line)
-    except ValueError:
-        record = None
-    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
-        raise SendError(
-            f"{path}:{number}: this line of the send log is damaged; repair or delete it "
-            "(a deleted line's letter will be sent again)"
-        )
-    return record
-
-
-@dataclass
-class _SendLog:
-    """The log opened for appending, locked against a second run using it at once."""
-
-    path: Path
-    file: IO[bytes]
-
-    def append(self, record: dict[str, Any]) -> None:
-        """Write one line and force it to disk before the next message is sent."""
-        self.file.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
-        self.file.flush()
-        os.fsync(self.file.fileno())
-
-
-@contextlib.contextmanager
-def _open_log(path: Path) -> Iterator[_SendLog]:
-    created = not path.exists()
-    try:
-        file = path.open("ab")
-    except OSError as err:
-        raise SendError(f"cannot open the send log {path}: {err.strerror or err}") from None
-    with file:
-        _lock(file, path)
-        if created:
-            _fsync_dir(path.parent)  # the new file's name must survive a crash too
-        yield _SendLog(path, file)
-
-
-def _lock(file: IO[bytes], path: Path) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
-        return
-    try:
-        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        raise SendError(f"another `thankyou send` is using {path}; wait for it to finish") from None
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
