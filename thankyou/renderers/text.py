@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from thankyou.letter import Letter
@@ -9,13 +10,7 @@ from thankyou.models import Style
 
 
 def render(letter: Letter, style: Style, /, **options: Any) -> bytes:
-    """Return the letter as UTF-8 plain text (``style`` changes only the date order)."""
+    """Return the letter as UTF-8 plain text (``style`` changes only the date line's order)."""
     if style != letter.style:
-        letter = _restyled(letter, style)
+        letter = dataclasses.replace(letter, style=style)
     return letter.text.encode("utf-8")
-
-
-def _restyled(letter: Letter, style: Style) -> Letter:
-    from dataclasses import replace
-
-    return replace(letter, style=style)
