@@ -137,8 +137,9 @@ def _letter(
     day: dt.date,
     template_dirs: Sequence[str | Path],
 ) -> Letter:
-    parts = templating.render_parts(template, _context(interview, person, day), template_dirs)
     recipient, delivery = _addressing(interview, person)
+    context = _context(interview, person, day, delivery)
+    parts = templating.render_parts(template, context, template_dirs)
     return Letter(
         template=template,
         sender=interview.candidate,
@@ -171,7 +172,9 @@ def _addressing(interview: Interview, person: Person) -> tuple[Recipient, Delive
     return Recipient(name=person.name, company=company, email=person.email), Delivery.email
 
 
-def _context(interview: Interview, person: Person, day: dt.date) -> dict[str, Any]:
+def _context(
+    interview: Interview, person: Person, day: dt.date, delivery: Delivery
+) -> dict[str, Any]:
     us_order = interview.style.paper == "letter"
     return {
         "interview": interview,
@@ -192,8 +195,7 @@ def _context(interview: Interview, person: Person, day: dt.date) -> dict[str, An
         "letter_date": _day(day, us_order, weekday=False),
         # "Today" only where the reader gets the letter today: a posted or hand-delivered
         # letter arrives later, and "today" would then be wrong.
-        "same_day": interview.when.date() == day
-        and _addressing(interview, person)[1] is Delivery.email,
+        "same_day": interview.when.date() == day and delivery is Delivery.email,
         "us_dates": us_order,
     }
 
