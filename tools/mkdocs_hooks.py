@@ -7,9 +7,11 @@ defaults and the docstring under each field.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -36,7 +38,7 @@ def _sections() -> list[tuple[str, type[BaseModel]]]:
 
 
 def _type_name(annotation: Any) -> str:
-    """A type as a person reads it: text, a whole number, a list of text, …"""
+    """A type as a person reads it: text, a whole number, a list of text."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -52,9 +54,6 @@ def _type_name(annotation: Any) -> str:
         return " \\| ".join(f'`"{m.value}"`' for m in annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "table"
-    from pathlib import Path
-    import datetime as dt
-
     return {
         str: "text",
         Path: "file path",
