@@ -363,6 +363,8 @@ def plan_command(
         assert one.interview is not None
         the_plan = thankyou.plan(one.interview, now)
         click.echo(("\n" if shown else "") + the_plan.table(), nl=False)  # a blank line between
+        for note in the_plan.notes:
+            echo_err(f"note: {note}")
         shown = True
         if ics is not None:
             failed |= not _write_ics(ics, the_plan.to_ics(), force)
