@@ -43,6 +43,7 @@ import io
 import warnings
 from collections.abc import Sequence
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -138,6 +139,8 @@ _NOTE_SIZE, _NOTE_LEADING = 9.0, 11.0
 #: The postal note on an envelope delivered by hand.
 BY_HAND = "By hand"
 _TALL = 10_000.0
+#: Liberation's descenders reach 0.22 em below the baseline.
+_DESCENT = 0.22
 
 
 def envelope_for(style: Style) -> Envelope:
@@ -224,18 +227,26 @@ class _Job:
     rtl: list[str] = dataclasses.field(default_factory=list)
     overflow: bool = False
 
-    def lines(
-        self, lines: Sequence[str], where: str, size: float, leading: float, italic: bool = False
-    ) -> Paragraph:
+    def lines(self, lines: Sequence[str], where: str, size: float, leading: float) -> Paragraph:
         """One paragraph of user lines, escaped, with the letters' font runs and fallbacks."""
         text = "".join(lines)
         cjk = _pdffonts.is_unusual(text) and _pdffonts.is_cjk(text)
         if _pdffonts.is_rtl(text) and where not in self.rtl:
             self.rtl.append(where)
-        marked = [_pdffonts.markup(line, self.fonts, self.missing, where) for line in lines]
-        if italic:
-            marked = [f"<i>{m}</i>" for m in marked]
+        labelled = [(line, f"{where}.name" if i == 0 else where) for i, line in enumerate(lines)]
+        marked = [_pdffonts.markup(line, self.fonts, self.missing, w) for line, w in labelled]
         return Paragraph("<br/>".join(marked), _pdfflow.style(self.fonts.main, size, leading, cjk))
+
+
+def _italic(main: str) -> str:
+    """The italic face of the main family, by name.
+
+    Not through Paragraph markup: ``<i>`` and ``<font face>`` both go through
+    the family mapping, which registering the regular face last has reset to
+    the regular face, so they print upright.
+    """
+    italic = f"{main}-Italic"  # how _pdffonts names the faces it registers
+    return italic if italic in pdfmetrics.getRegisteredFontNames() else main
 
 
 def _metadata(canvas: Canvas, letter: Letter, envelope: Envelope) -> None:
@@ -275,17 +286,19 @@ def _draw_address(canvas: Canvas, job: _Job) -> None:
         para = job.lines(lines, "recipient", size, leading)
         widest, height, count = _fit(para, canvas, area.right - area.left)
         extra = _NOTE_LEADING if note else 0.0
-        top = max(env.address_top, area.bottom + height)  # move up rather than into the margin
+        # Move up rather than let the last line's descenders into the bottom margin.
+        top = max(
+            env.address_top, area.bottom + height + max(0.0, _DESCENT * size - (leading - size))
+        )
         fits = count == len(lines) and top + extra <= area.top
         if fits:
             break
     job.overflow = job.overflow or not fits
     left = max(area.left, min(env.address_left, area.right - widest))
     para.drawOn(canvas, left, top - height)
-    if note:
-        by_hand = job.lines([BY_HAND], "note", _NOTE_SIZE, _NOTE_LEADING, italic=True)
-        _, note_height, _ = _fit(by_hand, canvas, area.right - left)
-        by_hand.drawOn(canvas, left, top + extra - note_height)
+    if note:  # our own words, in the main font's italic: no runs or fallbacks needed
+        canvas.setFont(_italic(job.fonts.main), _NOTE_SIZE)
+        canvas.drawString(left, top + extra - _NOTE_SIZE, BY_HAND)
 
 
 def _warn(job: _Job) -> None:
