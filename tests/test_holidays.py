@@ -142,3 +142,17 @@ def test_import_thankyou_does_not_load_holidays() -> None:
     code = "import sys, thankyou; print('holidays' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_spreadsheet_takes_country_as_a_column(tmp_path: Path) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "company,position,date,decision_within_days,country,name,email,candidate_name,"
+        "candidate_email\n"
+        "Acme,Engineer,2026-11-24T14:00:00-06:00,5,us,Ann Lee,ann@acme.example,Alex,a@example.com\n",
+        encoding="utf-8",
+    )
+    (loaded,) = thankyou.load_many(path)
+    assert loaded.interview is not None
+    assert loaded.interview.country == "US"
+    assert followup_date(loaded.interview) == (dt.date(2026, 11, 27), "Thanksgiving Day")
