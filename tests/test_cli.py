@@ -213,8 +213,16 @@ def test_dry_run_lists_and_writes_nothing(runner, examples_dir, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(
         cli,
-        ["render", str(examples_dir / "panel-interview.toml"), "-o", str(out), "--dry-run"]
-        + ["--today", TODAY],  # render reports lateness: judge it the day after the interview
+        # render reports lateness: judge it the day after the interview
+        [
+            "render",
+            str(examples_dir / "panel-interview.toml"),
+            "-o",
+            str(out),
+            "--dry-run",
+            "--today",
+            TODAY,
+        ],
     )
     assert result.exit_code == 0
     assert [Path(p).name for p in result.stdout.splitlines()] == [
@@ -410,8 +418,18 @@ def test_spreadsheet_with_bom_semicolons_and_stray_spaces(runner, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(
         cli,
-        ["render", str(path), "--candidate", str(candidate), "-f", "text", "-o", str(out)]
-        + ["--today", TODAY],
+        [
+            "render",
+            str(path),
+            "--candidate",
+            str(candidate),
+            "-f",
+            "text",
+            "-o",
+            str(out),
+            "--today",
+            TODAY,
+        ],
     )
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [

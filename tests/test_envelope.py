@@ -220,9 +220,18 @@ def test_names_in_other_scripts_print_exactly(make_letter: Callable[..., Letter]
                                  "ул. Тверская, 7", "Москва 125009", "RUSSIA"]  # fmt: skip
 
 
-def test_characters_no_font_has_are_a_warning(make_letter: Callable[..., Letter]) -> None:
-    letter = make_letter(recipient=Recipient(name="王小明", address=("北京市",)))
-    with pytest.warns(RenderWarning, match="empty boxes: recipient.name: 王小明"):
+def test_a_name_no_font_can_print_is_refused(make_letter: Callable[..., Letter]) -> None:
+    """As for the letter: a name must never print as empty boxes without being asked."""
+    letter = make_letter(recipient=Recipient(name="Ann \ue000Lee", address=("1 Main Street",)))
+    with pytest.raises(RenderError, match=r"recipient\.name: no font has .* \(U\+E000\)"):
+        thankyou.render(letter, "envelope")
+    with pytest.warns(RenderWarning, match="empty boxes: recipient.name: \ue000 \\(U\\+E000\\)"):
+        thankyou.render(letter, "envelope", allow_missing_glyphs=True)
+
+
+def test_other_characters_no_font_has_are_a_warning(make_letter: Callable[..., Letter]) -> None:
+    letter = make_letter(recipient=replace(make_letter().recipient, address=("Suite \ue001",)))
+    with pytest.warns(RenderWarning, match="empty boxes: recipient: \ue001"):
         thankyou.render(letter, "envelope")
 
 

@@ -149,7 +149,8 @@ def test_a_spreadsheet_takes_country_as_a_column(tmp_path: Path) -> None:
     path.write_text(
         "company,position,date,decision_within_days,country,name,email,candidate_name,"
         "candidate_email\n"
-        "Acme,Engineer,2026-11-24T14:00:00-06:00,5,us,Ann Lee,ann@acme.example,Alex,a@example.com\n",
+        "Acme,Engineer,2026-11-24T14:00:00-06:00,5,us,Ann Lee,ann@acme.example,"
+        "Alex,a@example.com\n",
         encoding="utf-8",
     )
     (loaded,) = thankyou.load_many(path)

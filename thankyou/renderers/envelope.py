@@ -151,19 +151,24 @@ def envelope_for(style: Style) -> Envelope:
 # --- public API --------------------------------------------------------------------------------
 
 
-def render(letter: Letter, style: Style, /, *, invariant: bool = False) -> bytes:
+def render(
+    letter: Letter, style: Style, /, *, invariant: bool = False, allow_missing_glyphs: bool = False
+) -> bytes:
     """Render the envelope for a letter that goes by post or by hand.
 
     Args:
         letter: The letter; the envelope shows its recipient and sender.
         style: Font, paper and ``envelope`` size; ``extra_fonts`` as for the letter.
         invariant: Byte-identical output for identical input.
+        allow_missing_glyphs: Print the envelope even when no font has some
+            character of a name (it prints as an empty box, with a warning).
 
     Returns:
         A one-page PDF the size of the envelope.
 
     Raises:
-        RenderError: for a letter that goes by email, or an unreadable extra font.
+        RenderError: for a letter that goes by email, an unreadable extra font,
+            or a name with characters no font has (unless ``allow_missing_glyphs``).
 
     Warns:
         RenderWarning: when no font has some characters, right-to-left text is
@@ -196,8 +201,25 @@ def render(letter: Letter, style: Style, /, *, invariant: bool = False) -> bytes
             format="envelope",
             recipient=letter.recipient.name,
         ) from err
+    if not allow_missing_glyphs:
+        _refuse_broken_names(job)
     _warn(job)
     return buffer.getvalue()
+
+
+def _refuse_broken_names(job: _Job) -> None:
+    """A name that would print as empty boxes stops the envelope, as it stops the letter."""
+    for where in ("recipient.name", "sender.name"):
+        chars = job.missing.by_field.get(where)
+        if chars:
+            points = ", ".join(f"U+{ord(c):04X}" for c in chars)
+            raise RenderError(
+                f"{where}: no font has {''.join(chars)} ({points}), so the name would print as "
+                "empty boxes; add a TrueType font that has them to style.extra_fonts, or pass "
+                "allow_missing_glyphs=True",
+                format="envelope",
+                recipient=job.letter.recipient.name,
+            )
 
 
 def address_lines(letter: Letter) -> tuple[str, ...]:
