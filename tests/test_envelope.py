@@ -334,3 +334,18 @@ def test_write_api_skips_email_letters_for_envelopes(make_letter, tmp_path: Path
         "priya-raman.pdf",
     ]
     assert report.ok
+
+
+def test_auto_prints_no_envelope_for_a_window_letter(make_letter, tmp_path: Path) -> None:
+    """A window-layout letter shows its address through the window: nothing to print."""
+    window = make_letter(style=Style(envelopes=True, layout="window"))
+    block = make_letter(style=Style(envelopes=True), recipient=Recipient(name="Mei Chen"),
+                        delivery=Delivery.hand)  # fmt: skip
+    report = thankyou.write([window, block], tmp_path, "auto")
+    assert sorted(i.path.name for i in report.written) == [
+        "mei-chen-envelope.pdf",
+        "mei-chen.pdf",
+        "priya-raman.pdf",
+    ]
+    asked = thankyou.write([window], tmp_path / "asked", "envelope")  # asked for: printed
+    assert [i.path.name for i in asked.written] == ["priya-raman-envelope.pdf"]

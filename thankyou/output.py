@@ -138,10 +138,15 @@ def _by_email(letter: Letter) -> bool:
 
 
 def _auto(letter: Letter) -> tuple[str, ...]:
-    """Email -> .eml; post and hand -> .pdf, and the envelope with ``[style] envelopes = true``."""
+    """Email -> .eml; post and hand -> .pdf, and the envelope with ``[style] envelopes = true``.
+
+    A letter in the window layout shows its address through the envelope's window: no
+    envelope to print.
+    """
     if _by_email(letter):
         return ("email",)
-    return ("pdf", "envelope") if letter.style.envelopes else ("pdf",)
+    printed = letter.style.envelopes and letter.style.layout != "window"
+    return ("pdf", "envelope") if printed else ("pdf",)
 
 
 @functools.lru_cache(maxsize=4096)
