@@ -14,6 +14,8 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
+- :mod:`thankyou.account`     MailAccount: a server and how to sign in (password, OAuth 2.0)
+- :mod:`thankyou.drafts`      save_drafts(): the emails into the mailbox's Drafts over IMAP
 - :mod:`thankyou.cli`         the ``thankyou`` command
 
 Every public name is importable from here. Only the exceptions load with the
@@ -37,8 +39,10 @@ from thankyou.errors import (
 )
 
 if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ serves these
+    from thankyou.account import MailAccount, OAuth2Token, Password
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
+    from thankyou.drafts import DraftReport, save_drafts
     from thankyou.facts import load, load_many
     from thankyou.letter import Letter, Recipient
     from thankyou.models import (
@@ -60,6 +64,11 @@ _LAZY = {
     "Finding": "thankyou.checks",
     "check": "thankyou.checks",
     "compose": "thankyou.composer",
+    "MailAccount": "thankyou.account",
+    "OAuth2Token": "thankyou.account",
+    "Password": "thankyou.account",
+    "DraftReport": "thankyou.drafts",
+    "save_drafts": "thankyou.drafts",
     "load": "thankyou.facts",
     "load_many": "thankyou.facts",
     "Letter": "thankyou.letter",
@@ -83,11 +92,15 @@ _LAZY = {
 __all__ = [
     "Candidate",
     "Delivery",
+    "DraftReport",
     "FactsError",
     "Finding",
     "Interview",
     "Interviewer",
     "Letter",
+    "MailAccount",
+    "OAuth2Token",
+    "Password",
     "Plan",
     "Recipient",
     "Recruiter",
@@ -106,6 +119,7 @@ __all__ = [
     "load_many",
     "plan",
     "render",
+    "save_drafts",
     "to_message",
     "write",
 ]
