@@ -44,6 +44,7 @@ DraftStatus = Literal[
 ]  # fmt: skip
 
 _BY_HAND = {Delivery.post: "print and post", Delivery.hand: "hand over"}
+_TWICE = "the same letter is listed twice"
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def save_drafts(
             queue = _triage_all(letters, account, done, order, notify, dry_run)
             if queue:
                 _save_all(queue, account, folder, log, report, notify)
-    report.entries.sort(key=lambda entry: order[entry.key])
+    # Progress came in the order things happened; the report follows the letters.
+    report.entries.sort(key=lambda entry: (order[entry.key], entry.detail == _TWICE))
     return report
 
 
@@ -178,9 +180,7 @@ def _triage_all(
     for letter in letters:
         entry = _triage(letter, account, done)
         if entry.key in order:  # the same letter twice in one run is saved once
-            entry = dataclasses.replace(
-                entry, status="already-saved", detail="the same letter is listed twice"
-            )
+            entry = dataclasses.replace(entry, status="already-saved", detail=_TWICE)
         order.setdefault(entry.key, len(order))
         if entry.status == "would-save" and not dry_run:
             queue.append(entry)
