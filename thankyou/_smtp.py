@@ -88,14 +88,16 @@ class Client(smtplib.SMTP):
         """
         mechanism = mechanism.upper()
         initial = authobject() if initial_response_ok else None
+        # smtplib's auth_login() tells the user name from the password by this count.
         if initial is not None:
             code, resp = self.docmd("AUTH", f"{mechanism} {_b64(initial)}")
+            self._auth_challenge_count = 1
         else:
             code, resp = self.docmd("AUTH", mechanism)
-        rounds = 0
+            self._auth_challenge_count = 0
         while code == 334:
-            rounds += 1
-            if rounds > _MAX_CHALLENGES:
+            self._auth_challenge_count += 1
+            if self._auth_challenge_count > _MAX_CHALLENGES:
                 raise smtplib.SMTPException("the server's sign-in never ended")
             challenge = base64.decodebytes(resp)
             code, resp = self.docmd(_b64(authobject(challenge) or ""))
