@@ -151,6 +151,7 @@ def test_a_bad_token_is_refused_without_showing_it(start, letters, tmp_path, mec
     )  # fmt: skip
     message = str(report.error)
     assert f"refused the login for '{USER}'" in message
+    assert "the token may have expired" in message
     assert "stale-token" not in message and "Qw42" not in message
     assert base64.b64encode(BAD_TOKEN.encode()).decode()[:12] not in message
     assert server.provider.received == []

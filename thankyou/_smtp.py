@@ -176,8 +176,9 @@ def _secure_and_login(client: Client, settings: SmtpSettings) -> None:
         raise SendError(f"{settings.address}: {reason}{hint}") from None
     except smtplib.SMTPAuthenticationError as err:
         refusal = redact(reply(err), settings)
+        hint = "; the token may have expired or lack the mail scope" if settings.oauth2 else ""
         raise SendError(
-            f"{settings.address} refused the login for {settings.user!r}: {refusal}"
+            f"{settings.address} refused the login for {settings.user!r}: {refusal}{hint}"
         ) from None
     except ssl.SSLError as err:
         raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
