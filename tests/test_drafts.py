@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -343,3 +344,27 @@ def test_cli_untrusted_certificate_is_a_clear_error(dovecot, mailbox, facts):
     assert result.exit_code == 1
     assert "certificate is not trusted" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_cleartext_only_to_this_machine(dovecot, mailbox, letters, tmp_path):
+    """Without TLS the password may go to 127.0.0.1 (port 143), never to another host."""
+    user, password = mailbox
+    local = MailAccount(HOST, dovecot.imap_port, user, "plain", Password(password))
+    assert save_drafts(letters, local, log_path=tmp_path / "a.jsonl", dry_run=False).ok
+    remote = MailAccount("imap.example.com", 143, user, "plain", Password(password))
+    report = save_drafts(letters, remote, log_path=tmp_path / "b.jsonl", dry_run=False)
+    assert "refusing to send the credentials for" in str(report.error)
+    assert password not in str(report.error)
+
+
+def test_a_letter_that_cannot_be_an_email_fails_alone(dovecot, mailbox, letters, tmp_path):
+    user, password = mailbox
+    broken = replace(letters[0], recipient=replace(letters[0].recipient, email=None))
+    report = save_drafts(
+        [broken, letters[2]], account(dovecot, user, Password(password)),
+        log_path=tmp_path / "d.jsonl", dry_run=False,
+    )  # fmt: skip
+    assert [e.status for e in report.entries] == ["failed", "saved"]
+    assert "Priya Raman has no email address" in report.entries[0].detail
+    assert not report.ok
+    assert len(stored(dovecot, user, password)) == 1

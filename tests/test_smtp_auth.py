@@ -16,7 +16,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from click.testing import CliRunner
 
-from thankyou.account import MailAccount, OAuth2Token, Password, token_from_command
+from thankyou.account import (
+    MailAccount,
+    OAuth2Token,
+    Password,
+    oauthbearer_response,
+    token_from_command,
+)
 from thankyou.cli import cli
 from thankyou.errors import SendError
 from thankyou.letter import Letter
@@ -165,6 +171,14 @@ def test_a_server_without_the_mechanism_says_what_it_offers(start, letters, tmp_
     )
     assert "does not offer XOAUTH2 sign-in (it offers: LOGIN, PLAIN)" in str(report.error)
     assert TOKEN not in str(report.error)
+
+
+def test_oauthbearer_escapes_the_user_name():
+    """RFC 5801 §4: "," and "=" in the authorization identity are written =2C and =3D."""
+    response = oauthbearer_response("a,b=c@example.com", "tok", "imap.example.com", 993)
+    assert response == (
+        "n,a=a=2Cb=3Dc@example.com,\x01host=imap.example.com\x01port=993\x01auth=Bearer tok\x01\x01"
+    )
 
 
 def test_the_token_never_shows_in_repr():
