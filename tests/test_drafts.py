@@ -368,3 +368,28 @@ def test_a_letter_that_cannot_be_an_email_fails_alone(dovecot, mailbox, letters,
     assert "Priya Raman has no email address" in report.entries[0].detail
     assert not report.ok
     assert len(stored(dovecot, user, password)) == 1
+
+
+def test_a_log_that_cannot_be_written_stops_the_run_and_says_what_to_add(
+    dovecot, mailbox, letters, tmp_path, monkeypatch
+):
+    import errno
+
+    from thankyou._sendlog import SendLog
+
+    def full(self, record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    user, password = mailbox
+    mail = account(dovecot, user, Password(password))
+    monkeypatch.setattr(SendLog, "append", full)
+    report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
+    message = str(report.error)
+    assert "the draft to Priya Raman was saved but could not be recorded" in message
+    assert "No space left on device" in message and '"key": ' in message
+    assert [e.status for e in report.entries] == ["saved", "post", "not-attempted"]
+    assert len(stored(dovecot, user, password)) == 1
+    monkeypatch.undo()
+    again = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
+    assert [e.status for e in again.entries] == ["already-saved", "post", "saved"]
+    assert len(stored(dovecot, user, password)) == 2

@@ -205,10 +205,9 @@ def _save_all(
         with _imap.session(account) as client:
             report.folder = _imap.drafts_folder(client, account, folder)
             while todo:
-                _save_one(client, account, report.folder, log, todo[0], notify)
-                todo.pop(0)
+                _save_one(client, account, report.folder, log, todo.pop(0), notify)
     except SendError as err:
-        report.error = _with_resume_hint(err, report, len(todo))
+        report.error = _with_resume_hint(err, report, len(todo) + len(report.having("failed")))
     for entry in todo:
         notify(dataclasses.replace(entry, status="not-attempted", detail="stopped before this one"))
 
@@ -224,15 +223,24 @@ def _save_one(
     """Append one draft unless the folder has it already, then record it."""
     from thankyou import _imap
 
-    if _imap.find(client, account, folder, entry.message_id):
-        outcome = dataclasses.replace(
+    try:
+        there = _imap.find(client, account, folder, entry.message_id)
+        if not there:
+            _imap.append(client, account, folder, entry.data)
+    except SendError as err:
+        notify(dataclasses.replace(entry, status="failed", detail=err.message))
+        raise
+    outcome = (
+        dataclasses.replace(
             entry, status="already-saved", detail=f"already in {folder}; now recorded"
         )
-    else:
-        _imap.append(client, account, folder, entry.data)
-        outcome = dataclasses.replace(entry, status="saved")
-    _log(log, _record(entry, folder, account), entry.letter)
-    notify(outcome)
+        if there
+        else dataclasses.replace(entry, status="saved")
+    )
+    try:
+        _log(log, _record(entry, folder, account), entry.letter)
+    finally:
+        notify(outcome)  # it is in the folder, recorded or not
 
 
 def _log(log: SendLog, record: dict[str, Any], letter: Letter) -> None:
