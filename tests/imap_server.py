@@ -23,6 +23,8 @@ from pathlib import Path
 import trustme
 
 HOST = "127.0.0.1"
+#: The server binary (Debian's dovecot-core puts it in /usr/sbin, not on every PATH).
+DOVECOT = shutil.which("dovecot") or shutil.which("dovecot", path="/usr/sbin:/sbin")
 #: Created before the server starts (a user added later may not be seen at once).
 USERS = [(f"alex{n}", f"s3cret-{n}") for n in range(1, 100)]
 #: A user name and password beyond ASCII (RFC 6532, RFC 4616).
@@ -194,7 +196,7 @@ def _start(root: Path, url: str, tokens: dict[str, str]) -> Iterator[Dovecot]:
         (root / "oauth2.conf").write_text(oauth2)
         with (root / "stdout.log").open("wb") as out:
             process = subprocess.Popen(
-                ["dovecot", "-c", str(root / "dovecot.conf"), "-F"],
+                [DOVECOT or "dovecot", "-c", str(root / "dovecot.conf"), "-F"],
                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "LANG": "C"},
             )  # fmt: skip
         deadline = time.monotonic() + 15

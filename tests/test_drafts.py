@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from imap_server import HOST, UTF8_USER, Dovecot, running
+from imap_server import DOVECOT, HOST, UTF8_USER, Dovecot, running
 from imapclient import IMAPClient
 
 import thankyou
@@ -31,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     reason = None
-    if shutil.which("dovecot") is None:
+    if DOVECOT is None:
         reason = "dovecot is not installed (apt-get install dovecot-imapd)"
     elif os.geteuid() != 0:
         reason = "Dovecot needs root to switch to the mail user `nobody`"
