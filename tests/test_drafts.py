@@ -393,3 +393,14 @@ def test_a_log_that_cannot_be_written_stops_the_run_and_says_what_to_add(
     again = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
     assert [e.status for e in again.entries] == ["already-saved", "post", "saved"]
     assert len(stored(dovecot, user, password)) == 2
+
+
+def test_implicit_tls_to_the_starttls_port_says_what_to_do(dovecot, mailbox, letters, tmp_path):
+    user, password = mailbox
+    mail = MailAccount(
+        HOST, dovecot.imap_port, user, "ssl", Password(password),
+        tls_context=dovecot.client_context(),
+    )  # fmt: skip
+    report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
+    assert f"TLS with {HOST}:{dovecot.imap_port} failed" in str(report.error)
+    assert "expects STARTTLS (usually 143), use --starttls" in str(report.error)

@@ -221,7 +221,12 @@ def _reworded(account: MailAccount, step: str) -> Iterator[None]:
             f"({err.verify_message})"
         ) from None
     except ssl.SSLError as err:
-        raise SendError(f"TLS with {where} failed: {err.reason or err}") from None
+        hint = (
+            "; if this port expects STARTTLS (usually 143), use --starttls"
+            if account.security == "ssl"
+            else ""
+        )
+        raise SendError(f"TLS with {where} failed: {err.reason or err}{hint}") from None
     except LoginError as err:
         raise SendError(
             f"{where} refused the sign-in for {account.user!r}: {_said(err, account)}"
