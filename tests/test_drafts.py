@@ -404,3 +404,16 @@ def test_implicit_tls_to_the_starttls_port_says_what_to_do(dovecot, mailbox, let
     report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
     assert f"TLS with {HOST}:{dovecot.imap_port} failed" in str(report.error)
     assert "expects STARTTLS (usually 143), use --starttls" in str(report.error)
+
+
+def test_cli_asks_for_the_password_without_echo(dovecot, mailbox, facts):
+    user, password = mailbox
+    args = ["drafts", str(facts), "--imap", f"{HOST}:{dovecot.imaps_port}", "--user", user]
+    result = CliRunner().invoke(
+        cli, [*args, "--yes"], env={**_env(dovecot), "THANKYOU_IMAP_PASSWORD": None},
+        input=password + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"IMAP password for {user}" in result.stderr
+    assert password not in result.output
+    assert len(stored(dovecot, user, password)) == 2

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import base64
 import os
-import ssl
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from thankyou.errors import SendError
 
 if TYPE_CHECKING:
+    import ssl
+
     from thankyou._smtp import SmtpSettings
 
 __all__ = [
