@@ -43,7 +43,8 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
     from thankyou.drafts import DraftReport, save_drafts
-    from thankyou.facts import load, load_many
+    from thankyou.errors import FieldProblem
+    from thankyou.facts import Loaded, load, load_many
     from thankyou.letter import Letter, Recipient
     from thankyou.models import (
         Candidate,
@@ -54,7 +55,7 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
         Reference,
         Style,
     )
-    from thankyou.output import WriteReport, write
+    from thankyou.output import Item, WriteReport, write
     from thankyou.planner import Plan, Step, plan
     from thankyou.renderers import render
     from thankyou.renderers.eml import to_message
@@ -69,6 +70,8 @@ _LAZY = {
     "Password": "thankyou.account",
     "DraftReport": "thankyou.drafts",
     "save_drafts": "thankyou.drafts",
+    "FieldProblem": "thankyou.errors",
+    "Loaded": "thankyou.facts",
     "load": "thankyou.facts",
     "load_many": "thankyou.facts",
     "Letter": "thankyou.letter",
@@ -80,6 +83,7 @@ _LAZY = {
     "Recruiter": "thankyou.models",
     "Reference": "thankyou.models",
     "Style": "thankyou.models",
+    "Item": "thankyou.output",
     "WriteReport": "thankyou.output",
     "write": "thankyou.output",
     "Plan": "thankyou.planner",
@@ -94,10 +98,13 @@ __all__ = [
     "Delivery",
     "DraftReport",
     "FactsError",
+    "FieldProblem",
     "Finding",
     "Interview",
     "Interviewer",
+    "Item",
     "Letter",
+    "Loaded",
     "MailAccount",
     "OAuth2Token",
     "Password",

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from thankyou.errors import RenderWarning, ThankYouError
 from thankyou.letter import Letter
@@ -52,6 +52,10 @@ _RESERVED = frozenset(
 )
 
 
+#: What became of one file of a run ("planned": a dry run's answer).
+ItemStatus = Literal["planned", "written", "skipped", "failed"]
+
+
 @dataclass(frozen=True)
 class Item:
     """One file of a run: a letter in one format, and what happened to it."""
@@ -59,8 +63,7 @@ class Item:
     letter: Letter
     format: str
     path: Path
-    #: "written", "skipped", "failed" or "planned" (dry run).
-    status: str = "planned"
+    status: ItemStatus = "planned"
     #: Why it was skipped or failed, or warnings it rendered with.
     messages: tuple[str, ...] = ()
 
@@ -77,7 +80,7 @@ class WriteReport:
     #: Temporaries left by an interrupted earlier run, removed by this one.
     cleaned: list[Path] = field(default_factory=list)
 
-    def _with(self, status: str) -> list[Item]:
+    def _with(self, status: ItemStatus) -> list[Item]:
         return [item for item in self.items if item.status == status]
 
     @property
@@ -354,7 +357,7 @@ _WORKER_DIED = "the process writing it stopped unexpectedly; run again"
 class _Outcome(TypedDict):
     """What became of one item: its new status and messages."""
 
-    status: str
+    status: ItemStatus
     messages: tuple[str, ...]
 
 
