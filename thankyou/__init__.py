@@ -42,7 +42,7 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
     from thankyou.account import MailAccount, OAuth2Token, Password
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
-    from thankyou.drafts import DraftReport, save_drafts
+    from thankyou.drafts import DraftEntry, DraftReport, save_drafts
     from thankyou.errors import FieldProblem
     from thankyou.facts import Loaded, load, load_many
     from thankyou.letter import Letter, Recipient
@@ -68,6 +68,7 @@ _LAZY = {
     "MailAccount": "thankyou.account",
     "OAuth2Token": "thankyou.account",
     "Password": "thankyou.account",
+    "DraftEntry": "thankyou.drafts",
     "DraftReport": "thankyou.drafts",
     "save_drafts": "thankyou.drafts",
     "FieldProblem": "thankyou.errors",
@@ -96,6 +97,7 @@ _LAZY = {
 __all__ = [
     "Candidate",
     "Delivery",
+    "DraftEntry",
     "DraftReport",
     "FactsError",
     "FieldProblem",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from thankyou.account import (
+from thankyou._auth import (
     OAuth2Token,
     oauthbearer_response,
     secret_forms,
