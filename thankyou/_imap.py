@@ -19,6 +19,7 @@ from thankyou.account import (
     oauthbearer_response,
     redact,
     refuse_cleartext,
+    secrets_of,
     xoauth2_response,
 )
 from thankyou.errors import SendError
@@ -240,7 +241,7 @@ def _reworded(account: MailAccount, step: str) -> Iterator[None]:
 
 def _said(err: BaseException, account: MailAccount) -> str:
     text = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    return redact(text, account.secrets)
+    return redact(text, secrets_of(account))
 
 
 def _hint(account: MailAccount) -> str:

@@ -96,15 +96,15 @@ class MailAccount:
             oauth2=auth if isinstance(auth, OAuth2Token) else None,
         )
 
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """The secret and the forms it travels in, to keep out of messages."""
-        auth, user = self.auth, self.user or ""
-        if isinstance(auth, Password):
-            return secret_forms(auth.secret, user)
-        if isinstance(auth, OAuth2Token):
-            return token_forms(auth.token, user)
-        return ()
+
+def secrets_of(account: MailAccount) -> tuple[str, ...]:
+    """The account's secret and the forms it travels in, to keep out of messages."""
+    auth, user = account.auth, account.user or ""
+    if isinstance(auth, Password):
+        return secret_forms(auth.secret, user)
+    if isinstance(auth, OAuth2Token):
+        return token_forms(auth.token, user)
+    return ()
 
 
 def refuse_cleartext(account: MailAccount) -> None:
