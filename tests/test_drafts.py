@@ -417,3 +417,14 @@ def test_cli_asks_for_the_password_without_echo(dovecot, mailbox, facts):
     assert f"IMAP password for {user}" in result.stderr
     assert password not in result.output
     assert len(stored(dovecot, user, password)) == 2
+
+
+def test_a_non_ascii_local_part_gets_advice_drafts_can_follow(make_letter, tmp_path):
+    letter = make_letter(delivery=Delivery.email, template="thank-you/email")
+    letter = replace(letter, recipient=replace(letter.recipient, email="zoë@acme.example"))
+    report = save_drafts([letter], MailAccount(HOST, 1), log_path=tmp_path / "d.jsonl")
+    [entry] = report.entries
+    assert entry.status == "failed"
+    assert "'zoë@acme.example' has non-ASCII characters before the @" in entry.detail
+    assert "send this letter with `thankyou send --smtputf8`" in entry.detail
+    assert "allow it with --smtputf8" not in entry.detail

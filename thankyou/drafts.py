@@ -296,5 +296,16 @@ def _triage(letter: Letter, account: MailAccount, done: dict[str, dict[str, Any]
     try:
         message_id, data = draft_message(letter, key)
     except RenderError as err:
-        return DraftEntry(letter, key, "failed", err.message)
+        return DraftEntry(letter, key, "failed", _for_drafts(err.message))
     return DraftEntry(letter, key, "would-save", message_id=message_id, data=data)
+
+
+def _for_drafts(message: str) -> str:
+    """Reword the email renderer's SMTPUTF8 advice, which ``drafts`` cannot follow."""
+    head, advice, _ = message.partition("; use an ASCII address, or allow it with --smtputf8")
+    if not advice:
+        return message
+    return (
+        f"{head}; a draft cannot hold it (IMAP needs UTF8=ACCEPT, RFC 6855, for that): "
+        "use an ASCII address, or send this letter with `thankyou send --smtputf8`"
+    )
