@@ -8,7 +8,7 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.facts`       load(): TOML, JSON, YAML, CSV -> Interview
 - :mod:`thankyou.templating`  the sandboxed Jinja2 environment and template catalogue
 - :mod:`thankyou.composer`    compose(): Interview -> list[Letter]
-- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx)
+- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx, envelope)
 - :mod:`thankyou.output`      write(): letters -> files, atomically
 - :mod:`thankyou.checks`      check(): findings before anything is sent
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar

@@ -117,21 +117,39 @@ class WriteReport:
 def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]:
     """Resolve the formats of one letter; ``auto`` follows its delivery (email -> .eml, else .pdf).
 
+    ``auto`` adds the envelope of a posted or handed letter when its style asks
+    for envelopes; ``envelope`` is left out for a letter that goes by email.
+
     Raises:
         ValueError: for an unknown format name.
     """
     names = formats.split(",") if isinstance(formats, str) else list(formats)
     resolved: list[str] = []
     for name in (n.strip().lower() for n in names):
-        if name == "auto":
-            name = "email" if letter.delivery is Delivery.email else "pdf"
-        if name not in FORMATS:
-            raise ValueError(
-                f"unknown format {name!r}; choose from auto, {', '.join(sorted(FORMATS))}"
-            )
-        if name not in resolved:
-            resolved.append(name)
+        for one in _auto(letter) if name == "auto" else (name,):
+            if one not in FORMATS:
+                raise ValueError(
+                    f"unknown format {one!r}; choose from auto, {', '.join(sorted(FORMATS))}"
+                )
+            if one not in resolved and not (one == "envelope" and _by_email(letter)):
+                resolved.append(one)
     return tuple(resolved)
+
+
+def _by_email(letter: Letter) -> bool:
+    return letter.delivery is Delivery.email
+
+
+def _auto(letter: Letter) -> tuple[str, ...]:
+    """Email -> .eml; post and hand -> .pdf, and the envelope with ``[style] envelopes = true``.
+
+    A letter in the window layout shows its address through the envelope's window: no
+    envelope to print.
+    """
+    if _by_email(letter):
+        return ("email",)
+    printed = letter.style.envelopes and letter.style.layout != "window"
+    return ("pdf", "envelope") if printed else ("pdf",)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -217,6 +235,8 @@ def _relative_path(letter: Letter, fmt: str) -> Path:
     stem = safe_name(letter.recipient.name)
     if family != "thank-you":
         stem = f"{stem}-{safe_name(family)}"
+    if fmt == "envelope":  # beside the letter: tomas-oneill.pdf, tomas-oneill-envelope.pdf
+        stem = f"{stem}-envelope"
     return Path(safe_name(letter.company, fallback="interview"), f"{stem}.{EXTENSIONS[fmt]}")
 
 
