@@ -14,6 +14,8 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
+- :mod:`thankyou.account`     MailAccount: a server and how to sign in (password, OAuth 2.0)
+- :mod:`thankyou.drafts`      save_drafts(): the emails into the mailbox's Drafts over IMAP
 - :mod:`thankyou.cli`         the ``thankyou`` command
 
 Every public name is importable from here. Only the exceptions load with the
@@ -37,8 +39,10 @@ from thankyou.errors import (
 )
 
 if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ serves these
+    from thankyou.account import MailAccount, OAuth2Token, Password
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
+    from thankyou.drafts import DraftEntry, DraftReport, save_drafts
     from thankyou.errors import FieldProblem
     from thankyou.facts import Loaded, load, load_many
     from thankyou.letter import Letter, Recipient
@@ -61,6 +65,12 @@ _LAZY = {
     "Finding": "thankyou.checks",
     "check": "thankyou.checks",
     "compose": "thankyou.composer",
+    "MailAccount": "thankyou.account",
+    "OAuth2Token": "thankyou.account",
+    "Password": "thankyou.account",
+    "DraftEntry": "thankyou.drafts",
+    "DraftReport": "thankyou.drafts",
+    "save_drafts": "thankyou.drafts",
     "FieldProblem": "thankyou.errors",
     "Loaded": "thankyou.facts",
     "load": "thankyou.facts",
@@ -87,6 +97,8 @@ _LAZY = {
 __all__ = [
     "Candidate",
     "Delivery",
+    "DraftEntry",
+    "DraftReport",
     "FactsError",
     "FieldProblem",
     "Finding",
@@ -95,6 +107,9 @@ __all__ = [
     "Item",
     "Letter",
     "Loaded",
+    "MailAccount",
+    "OAuth2Token",
+    "Password",
     "Plan",
     "Recipient",
     "Recruiter",
@@ -113,6 +128,7 @@ __all__ = [
     "load_many",
     "plan",
     "render",
+    "save_drafts",
     "to_message",
     "write",
 ]

@@ -40,6 +40,7 @@ from thankyou._cli_common import (
     plural,
     warn,
 )
+from thankyou._cli_drafts import drafts_command
 from thankyou._cli_send import send_command
 from thankyou.batch import Composed, compose_files
 from thankyou.errors import FactsError, ThankYouError
@@ -442,3 +443,4 @@ def new(path: Path, force: bool) -> None:
 
 
 cli.add_command(send_command)
+cli.add_command(drafts_command)

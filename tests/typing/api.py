@@ -43,6 +43,20 @@ def tour() -> None:
     assert_type(plan.to_ics(), bytes)
 
 
+def drafts(letters: list[thankyou.Letter]) -> None:
+    account = thankyou.MailAccount(
+        "imap.gmail.com", user="you@gmail.com", auth=thankyou.OAuth2Token("token", "XOAUTH2")
+    )
+    report = thankyou.save_drafts(letters, account, log_path="drafts.jsonl", dry_run=False)
+    assert_type(report, thankyou.DraftReport)
+    assert_type(report.entries, list[thankyou.DraftEntry])
+    assert_type(report.folder, str | None)
+    with_password = thankyou.MailAccount(
+        "imap.example.com", 143, "me", "starttls", thankyou.Password("secret")
+    )
+    assert_type(with_password.auth, thankyou.Password | thankyou.OAuth2Token | None)
+
+
 def errors() -> None:
     try:
         thankyou.load("interview.toml")
