@@ -362,3 +362,28 @@ def test_cli_password_from_the_keyring(start, facts, memory_keyring):
     assert result.exit_code == 0, result.output
     assert "password for" not in result.stderr  # no prompt: the keyring had it
     assert len(server.provider.received) == 1
+
+
+def test_cli_empty_token_command_is_an_error_not_a_password_prompt(facts):
+    args = ["send", str(facts), "--smtp", "127.0.0.1:1", "--user", USER, "--yes"]
+    result = CliRunner().invoke(
+        cli, [*args, "--oauth2-token-command", ""], env={"THANKYOU_SMTP_PASSWORD": None}
+    )
+    assert result.exit_code == 1, result.output
+    assert "error: --oauth2-token-command is empty" in result.stderr
+    assert "password for" not in result.stderr
+
+
+@pytest.mark.parametrize(("command", "env"), [("send", "SMTP"), ("drafts", "IMAP")])
+def test_cli_no_password_and_nothing_to_read_it_from_says_where_one_can_come_from(
+    facts, command, env
+):
+    server = "--smtp" if command == "send" else "--imap"
+    args = [command, str(facts), server, "127.0.0.1:1", "--user", USER, "--yes"]
+    result = CliRunner().invoke(cli, args, env={f"THANKYOU_{env}_PASSWORD": None}, input="")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"error: no {env} password for '{USER}': set $THANKYOU_{env}_PASSWORD, store it with "
+        f"`keyring set 127.0.0.1 {USER}`, or run the command in a terminal to be asked for it"
+    )
+    assert "Aborted" not in result.output

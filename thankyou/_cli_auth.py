@@ -8,7 +8,10 @@ users of the machine can read in the process list.
 
 from __future__ import annotations
 
+import getpass
 import os
+import sys
+import warnings
 
 import click
 
@@ -20,6 +23,7 @@ from thankyou.account import (
     token_from_command,
     token_from_env,
 )
+from thankyou.errors import SendError
 
 __all__ = ["AUTH", "TOKEN_COMMAND", "credentials"]
 
@@ -61,16 +65,17 @@ def credentials(
 
     Raises:
         click.UsageError: for options that do not go together.
-        SendError: when the token command fails.
+        SendError: when the token command fails, or no password can be had (no
+            variable, no keyring entry, and nothing to read a prompt's answer from).
     """
-    mechanism = (auth or ("xoauth2" if token_command else "password")).upper()
+    mechanism = (auth or ("xoauth2" if token_command is not None else "password")).upper()
     if mechanism == "PASSWORD":
-        if token_command:
+        if token_command is not None:
             raise click.UsageError("--oauth2-token-command needs --auth xoauth2 or oauthbearer")
         return _password(what, host, user, password_env) if user else None
     if not user:
         raise click.UsageError(f"--auth {mechanism.lower()} needs --user (your email address)")
-    token = token_from_command(token_command) if token_command else token_from_env()
+    token = token_from_command(token_command) if token_command is not None else token_from_env()
     if token is None:
         raise click.UsageError(
             f"--auth {mechanism.lower()} needs a token: set ${OAUTH2_TOKEN_ENV} or give "
@@ -84,5 +89,21 @@ def _password(what: str, host: str, user: str, password_env: str) -> Password:
     if password is None:
         password = keyring_password(host, user)
     if password is None:
-        password = click.prompt(f"{what} password for {user}", hide_input=True, err=True)
+        password = _ask(what, host, user, password_env)
     return Password(password)
+
+
+def _ask(what: str, host: str, user: str, password_env: str) -> str:
+    """Prompt without echo; with nothing to read from, say where a password can come from."""
+    try:
+        with warnings.catch_warnings():  # getpass warns when stdin is not a terminal
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            answer: str = click.prompt(f"{what} password for {user}", hide_input=True, err=True)
+    except click.Abort:
+        if sys.stdin is not None and sys.stdin.isatty():
+            raise  # Ctrl-C at the prompt
+        raise SendError(
+            f"no {what} password for {user!r}: set ${password_env}, store it with "
+            f"`keyring set {host} {user}`, or run the command in a terminal to be asked for it"
+        ) from None
+    return answer
