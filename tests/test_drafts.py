@@ -428,3 +428,14 @@ def test_a_non_ascii_local_part_gets_advice_drafts_can_follow(make_letter, tmp_p
     assert "'zoë@acme.example' has non-ASCII characters before the @" in entry.detail
     assert "send this letter with `thankyou send --smtputf8`" in entry.detail
     assert "allow it with --smtputf8" not in entry.detail
+
+
+def test_starttls_to_the_implicit_tls_port_says_what_to_do(dovecot, mailbox, letters, tmp_path):
+    user, password = mailbox
+    mail = MailAccount(
+        HOST, dovecot.imaps_port, user, "starttls", Password(password), timeout=1.0,
+        tls_context=dovecot.client_context(),
+    )  # fmt: skip
+    report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
+    assert f"{HOST}:{dovecot.imaps_port}: connection failed: timed out" in str(report.error)
+    assert "expects TLS from the start (usually 993), leave out --starttls" in str(report.error)

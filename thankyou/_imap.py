@@ -234,7 +234,9 @@ def _reworded(account: MailAccount, step: str) -> Iterator[None]:
             + _hint(account)
         ) from None
     except (IMAPClientError, OSError) as err:
-        raise SendError(f"{where}: {step} failed: {_said(err, account)}") from None
+        raise SendError(
+            f"{where}: {step} failed: {_said(err, account)}{_silence_hint(err, account)}"
+        ) from None
     except UnicodeError:  # its message would quote a character of the secret
         raise SendError(f"{where}: the user name or password cannot be sent") from None
 
@@ -242,6 +244,13 @@ def _reworded(account: MailAccount, step: str) -> Iterator[None]:
 def _said(err: BaseException, account: MailAccount) -> str:
     text = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return redact(text, secrets_of(account))
+
+
+def _silence_hint(err: BaseException, account: MailAccount) -> str:
+    """A STARTTLS client waits for a greeting that an implicit-TLS port never sends."""
+    if isinstance(err, TimeoutError) and account.security == "starttls":
+        return "; if this port expects TLS from the start (usually 993), leave out --starttls"
+    return ""
 
 
 def _hint(account: MailAccount) -> str:
