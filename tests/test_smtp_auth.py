@@ -387,3 +387,17 @@ def test_cli_no_password_and_nothing_to_read_it_from_says_where_one_can_come_fro
         f"`keyring set 127.0.0.1 {USER}`, or run the command in a terminal to be asked for it"
     )
     assert "Aborted" not in result.output
+
+
+def test_starttls_to_a_port_that_says_nothing_suggests_ssl(letters, tmp_path):
+    import socket
+
+    with socket.socket() as silent:  # like port 465: it waits for a TLS hello, says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        settings = SmtpSettings("127.0.0.1", port, security="starttls", timeout=0.5)
+        report = send(letters, settings, log_path=tmp_path / "s.jsonl", dry_run=False)
+    assert f"cannot connect to 127.0.0.1:{port}: " in str(report.error)
+    assert "timed out" in str(report.error)
+    assert "(usually 465), use --ssl, not --starttls" in str(report.error)

@@ -157,7 +157,17 @@ def _open(settings: SmtpSettings) -> Client:
     except ssl.SSLError as err:
         raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
     except (smtplib.SMTPException, OSError) as err:
-        raise SendError(f"cannot connect to {settings.address}: {os_reason(err)}") from None
+        hint = (
+            "; if this port expects TLS from the start (usually 465), use --ssl, not --starttls"
+            if settings.security == "starttls" and _timed_out(err)
+            else ""
+        )
+        raise SendError(f"cannot connect to {settings.address}: {os_reason(err)}{hint}") from None
+
+
+def _timed_out(err: BaseException) -> bool:
+    """True for a read that timed out (smtplib rewords it as a disconnection)."""
+    return isinstance(err, TimeoutError) or isinstance(err.__context__, TimeoutError)
 
 
 def _secure_and_login(client: Client, settings: SmtpSettings) -> None:
