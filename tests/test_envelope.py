@@ -349,3 +349,17 @@ def test_auto_prints_no_envelope_for_a_window_letter(make_letter, tmp_path: Path
     ]
     asked = thankyou.write([window], tmp_path / "asked", "envelope")  # asked for: printed
     assert [i.path.name for i in asked.written] == ["priya-raman-envelope.pdf"]
+
+
+def test_a_return_address_too_long_for_its_corner_is_named(make_letter: Callable[..., Letter]):
+    letter = make_letter()
+    lines = [f"Building {n}" for n in range(9)]  # 10 lines with the name: 30 mm holds 7
+    sender = letter.sender.model_copy(update={"address": lines})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thankyou.render(replace(letter, sender=sender), "envelope", style=STYLES["dl"])
+    said = [str(w.message) for w in caught if issubclass(w.category, RenderWarning)]
+    assert said == [
+        "envelope for Priya Raman: candidate.address does not fit the DL envelope's "
+        "return-address corner; shorten its lines or leave some out"
+    ]

@@ -248,6 +248,8 @@ class _Job:
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
     rtl: list[str] = dataclasses.field(default_factory=list)
     overflow: bool = False
+    #: The return address runs below its corner.
+    return_overflow: bool = False
 
     def lines(self, lines: Sequence[str], where: str, size: float, leading: float) -> Paragraph:
         """One paragraph of user lines, escaped, with the letters' font runs and fallbacks."""
@@ -296,8 +298,7 @@ def _draw_return(canvas: Canvas, job: _Job) -> None:
     para = job.lines(return_lines(job.letter), "sender", _RETURN_SIZE, _RETURN_LEADING)
     _, height, _ = _fit(para, canvas, area.right - area.left)
     para.drawOn(canvas, area.left, area.top - height)
-    if area.top - height < area.bottom:
-        job.overflow = True
+    job.return_overflow = area.top - height < area.bottom
 
 
 def _draw_address(canvas: Canvas, job: _Job) -> None:
@@ -341,6 +342,13 @@ def _warn(job: _Job) -> None:
             f"envelope for {name}: recipient.address does not fit the {job.envelope.name} "
             "envelope's address area even at 10 pt; shorten its lines or choose a larger "
             'envelope ([style] envelope = "c5")',
+            RenderWarning,
+            stacklevel=3,
+        )
+    if job.return_overflow:
+        warnings.warn(
+            f"envelope for {name}: candidate.address does not fit the {job.envelope.name} "
+            "envelope's return-address corner; shorten its lines or leave some out",
             RenderWarning,
             stacklevel=3,
         )
