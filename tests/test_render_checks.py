@@ -190,3 +190,11 @@ def test_warnings_come_back_from_worker_processes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("[personal-punctuation]") == 2
     assert "4 written, 0 skipped, 0 failed, 2 warnings." in result.stderr
+
+
+def test_an_unfinished_paragraph_is_quoted_on_one_line(tmp_path: Path) -> None:
+    personal = "Thank you for the tour.\n\nSee you soon"
+    result = render(tmp_path, write(tmp_path, panel_1={"personal": personal}), "--today", DAY_AFTER)
+    [line] = [ln for ln in result.stderr.splitlines() if "panel[1].personal" in ln]
+    assert 'ends "…tour. See you soon" without a full stop' in line
+    assert line.endswith("[personal-punctuation]")
