@@ -401,3 +401,30 @@ def test_starttls_to_a_port_that_says_nothing_suggests_ssl(letters, tmp_path):
     assert f"cannot connect to 127.0.0.1:{port}: " in str(report.error)
     assert "timed out" in str(report.error)
     assert "(usually 465), use --ssl, not --starttls" in str(report.error)
+
+
+@pytest.mark.parametrize("mechanism", ["XOAUTH2", "OAUTHBEARER"])
+def test_a_server_that_echoes_the_sign_in_never_shows_the_token(mechanism):
+    """Some servers quote the command they refuse; the base64 response holds the token."""
+    from thankyou._smtp import redact
+
+    settings = SmtpSettings(
+        "smtp.example.com", 587, USER, security="starttls", oauth2=OAuth2Token(TOKEN, mechanism)
+    )
+    response = (
+        oauthbearer_response(USER, TOKEN, "smtp.example.com", 587)
+        if mechanism == "OAUTHBEARER"
+        else f"user={USER}\x01auth=Bearer {TOKEN}\x01\x01"
+    )
+    echoed = base64.b64encode(response.encode()).decode()
+    said = redact(f"500 5.5.2 unrecognised: AUTH {mechanism} {echoed}", settings)
+    assert said == f"500 5.5.2 unrecognised: AUTH {mechanism} ***"
+
+
+def test_an_imap_error_never_shows_the_oauthbearer_response():
+    from thankyou._imap import _said
+
+    account = MailAccount("imap.example.com", user=USER, auth=OAuth2Token(TOKEN, "OAUTHBEARER"))
+    response = oauthbearer_response(USER, TOKEN, "imap.example.com", 993)
+    echoed = base64.b64encode(response.encode()).decode()
+    assert _said(OSError(f"BAD {echoed}"), account) == "BAD ***"

@@ -54,11 +54,16 @@ def secret_forms(password: str, user: str) -> tuple[str, ...]:
     )
 
 
-def token_forms(token: str, user: str) -> tuple[str, ...]:
+def token_forms(token: str, user: str, host: str, port: int) -> tuple[str, ...]:
     """A token, and the base64 forms XOAUTH2 and OAUTHBEARER send it in."""
     if not token:
         return ()
-    return (token, _b64(token), _b64(xoauth2_response(user, token)))
+    return (
+        token,
+        _b64(token),
+        _b64(xoauth2_response(user, token)),
+        _b64(oauthbearer_response(user, token, host, port)),
+    )
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:

@@ -49,7 +49,11 @@ DRAFT_NAMES = (
 
 def address(account: MailAccount) -> str:
     """``host:port`` as the user would write it."""
-    return f"{account.host}:{account.port or _DEFAULT_PORTS[account.security]}"
+    return f"{account.host}:{_port(account)}"
+
+
+def _port(account: MailAccount) -> int:
+    return account.port or _DEFAULT_PORTS[account.security]
 
 
 @contextlib.contextmanager
@@ -79,7 +83,7 @@ def _open(account: MailAccount) -> IMAPClient:
     with _reworded(account, "connection"):
         return IMAPClient(
             account.host,
-            port=account.port or _DEFAULT_PORTS[account.security],
+            port=_port(account),
             ssl=account.security == "ssl",
             ssl_context=_context(account),
             timeout=account.timeout,
@@ -123,8 +127,7 @@ def _oauth2_responder(account: MailAccount, auth: OAuth2Token) -> Callable[[byte
     if auth.mechanism == "XOAUTH2":
         first, after_error = xoauth2_response(user, auth.token), ""
     else:
-        port = account.port or _DEFAULT_PORTS[account.security]
-        first = oauthbearer_response(user, auth.token, account.host, port)
+        first = oauthbearer_response(user, auth.token, account.host, _port(account))
         after_error = "\x01"  # RFC 7628 §3.2.3
     sent: list[bool] = []
 
@@ -243,7 +246,7 @@ def _reworded(account: MailAccount, step: str) -> Iterator[None]:
 
 def _said(err: BaseException, account: MailAccount) -> str:
     text = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    return redact(text, secrets_of(account))
+    return redact(text, secrets_of(account, _port(account)))
 
 
 def _silence_hint(err: BaseException, account: MailAccount) -> str:

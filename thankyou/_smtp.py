@@ -22,6 +22,7 @@ from thankyou._auth import (
     token_forms,
     xoauth2_response,
 )
+from thankyou._auth import redact as redact_all
 from thankyou.errors import SendError
 
 __all__ = ["Client", "Security", "SmtpSettings", "redact", "session"]
@@ -245,10 +246,9 @@ def redact(text: str, settings: SmtpSettings) -> str:
     user = settings.user or ""
     secrets = secret_forms(settings.password or "", user)
     if settings.oauth2 is not None:
-        secrets += token_forms(settings.oauth2.token, user)
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+        port = settings.port or _DEFAULT_PORTS[settings.security]
+        secrets += token_forms(settings.oauth2.token, user, settings.host, port)
+    return redact_all(text, secrets)
 
 
 def reply(err: smtplib.SMTPResponseException) -> str:

@@ -97,13 +97,13 @@ class MailAccount:
         )
 
 
-def secrets_of(account: MailAccount) -> tuple[str, ...]:
-    """The account's secret and the forms it travels in, to keep out of messages."""
+def secrets_of(account: MailAccount, port: int) -> tuple[str, ...]:
+    """The account's secret and the forms it travels in (to ``port``), to keep out of messages."""
     auth, user = account.auth, account.user or ""
     if isinstance(auth, Password):
         return secret_forms(auth.secret, user)
     if isinstance(auth, OAuth2Token):
-        return token_forms(auth.token, user)
+        return token_forms(auth.token, user, account.host, port)
     return ()
 
 
