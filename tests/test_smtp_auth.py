@@ -428,3 +428,11 @@ def test_an_imap_error_never_shows_the_oauthbearer_response():
     response = oauthbearer_response(USER, TOKEN, "imap.example.com", 993)
     echoed = base64.b64encode(response.encode()).decode()
     assert _said(OSError(f"BAD {echoed}"), account) == "BAD ***"
+
+
+def test_a_token_is_not_sent_in_clear_text_and_is_called_a_token(letters, tmp_path):
+    settings = SmtpSettings("smtp.example.com", 25, USER, oauth2=OAuth2Token(TOKEN))
+    report = send(letters, settings, log_path=tmp_path / "s.jsonl", dry_run=False)
+    assert f"refusing to send the token for '{USER}' unencrypted to smtp.example.com" in str(
+        report.error
+    )

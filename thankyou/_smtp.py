@@ -143,7 +143,8 @@ def _refuse_cleartext_password(settings: SmtpSettings) -> None:
     secret = settings.user or settings.oauth2
     if secret and settings.security == "plain" and settings.host not in _LOOPBACK:
         raise SendError(
-            f"refusing to send the password for {settings.user!r} unencrypted to "
+            f"refusing to send the {'token' if settings.oauth2 else 'password'} for "
+            f"{settings.user!r} unencrypted to "
             f"{settings.host}; use --starttls or --ssl"
         )
 
