@@ -436,3 +436,11 @@ def test_a_token_is_not_sent_in_clear_text_and_is_called_a_token(letters, tmp_pa
     assert f"refusing to send the token for '{USER}' unencrypted to smtp.example.com" in str(
         report.error
     )
+
+
+def test_an_ipv6_server_is_written_with_brackets(letters, tmp_path):
+    from thankyou._imap import address
+
+    assert SmtpSettings("::1", 2525).address == "[::1]:2525"
+    assert address(MailAccount("::1", security="starttls")) == "[::1]:143"
+    assert address(MailAccount("imap.example.com")) == "imap.example.com:993"

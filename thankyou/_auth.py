@@ -14,6 +14,7 @@ __all__ = [
     "Mechanism",
     "OAuth2Token",
     "Password",
+    "host_port",
     "oauthbearer_response",
     "redact",
     "secret_forms",
@@ -64,6 +65,11 @@ def token_forms(token: str, user: str, host: str, port: int) -> tuple[str, ...]:
         _b64(xoauth2_response(user, token)),
         _b64(oauthbearer_response(user, token, host, port)),
     )
+
+
+def host_port(host: str, port: int) -> str:
+    """``host:port`` as the user would write it; an IPv6 address in brackets (RFC 3986 §3.2.2)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from thankyou._auth import host_port
 from thankyou.account import (
     MailAccount,
     OAuth2Token,
@@ -49,7 +50,7 @@ DRAFT_NAMES = (
 
 def address(account: MailAccount) -> str:
     """``host:port`` as the user would write it."""
-    return f"{account.host}:{_port(account)}"
+    return host_port(account.host, _port(account))
 
 
 def _port(account: MailAccount) -> int:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from thankyou._auth import (
     OAuth2Token,
+    host_port,
     oauthbearer_response,
     secret_forms,
     token_forms,
@@ -54,7 +55,7 @@ class SmtpSettings:
     @property
     def address(self) -> str:
         """``host:port`` as the user would write it."""
-        return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
+        return host_port(self.host, self.port or _DEFAULT_PORTS[self.security])
 
 
 class Client(smtplib.SMTP):
