@@ -8,7 +8,7 @@ from the renderer, so that a wrong constant there fails here:
   the bottom edge; the barcode clear zone is the bottom 5/8 in of the rightmost
   4 3/4 in. The return address: upper left, top third, left half.
 * DL 220 x 110, C6 162 x 114, C5 229 x 162 mm (DIN 678-1). The address field at
-  the window position of DIN 678: 20 mm from the left, bottom 15 mm above the
+  the window position of DIN 680: 20 mm from the left, bottom 15 mm above the
   bottom edge, 45 mm high; the address lines start 17.7 mm below its top (DIN
   5008). Deutsche Post: franking zone 74 x 40 mm top right, coding zone the
   bottom 15 mm, address 15 mm from the right edge; sender within 40 mm of the top.

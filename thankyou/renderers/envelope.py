@@ -13,7 +13,7 @@ standards put it, in the letter's font:
   upper left corner, within the top third of the height and the left half of
   the length (USPS mailroom guidance), so it stays out of the OCR read area.
 * **DL, C6, C5** (DIN 678-1 / ISO 269: 220 x 110, 162 x 114, 229 x 162 mm). The
-  address field is where DIN 678 puts the window of a window envelope, 90 x 45
+  address field is where DIN 680 puts the window of a window envelope, 90 x 45
   mm, 20 mm from the left edge and 15 mm above the bottom edge; inside it DIN
   5008 puts the address in the lower 27.3 mm (six lines), under a 17.7 mm zone
   for postal notes ("Zusatz- und Vermerkzone"), which is where "By hand" goes.
@@ -105,7 +105,7 @@ def _us10() -> Envelope:
 
 def _din(name: str, width_mm: float, height_mm: float) -> Envelope:
     width, height = width_mm * MM, height_mm * MM
-    field_top = (15 + 45) * MM  # DIN 678 window position: 15 mm up, 45 mm high
+    field_top = (15 + 45) * MM  # DIN 680 window position (DL): 15 mm up, 45 mm high
     return Envelope(
         name=name,
         width=width,
