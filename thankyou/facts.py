@@ -283,6 +283,7 @@ def _message(error: Any, loc: Sequence[str | int]) -> str:
         "path_missing",
         "bad_date",
         "two_primaries",
+        "bad_country",
     ):
         return message
     message = message[:1].lower() + message[1:]
