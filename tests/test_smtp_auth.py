@@ -444,3 +444,14 @@ def test_an_ipv6_server_is_written_with_brackets(letters, tmp_path):
     assert SmtpSettings("::1", 2525).address == "[::1]:2525"
     assert address(MailAccount("::1", security="starttls")) == "[::1]:143"
     assert address(MailAccount("imap.example.com")) == "imap.example.com:993"
+
+
+def test_cli_a_token_in_the_environment_is_used_without_auth(start, facts):
+    """README: xoauth2 is the default with a token, from a command or the environment."""
+    server = start()
+    env = {"THANKYOU_OAUTH2_TOKEN": TOKEN, "THANKYOU_SMTP_PASSWORD": None}
+    result = send_cli(facts, server, env=env)
+    assert result.exit_code == 0, result.output
+    assert "password for" not in result.stderr
+    assert server.provider.attempts[0][0] == "XOAUTH2"
+    assert len(server.provider.received) == 1

@@ -32,7 +32,8 @@ AUTH = click.option(
     "auth",
     type=click.Choice(["password", "xoauth2", "oauthbearer"], case_sensitive=False),
     help="How to sign in: password (default), or an OAuth 2.0 token with XOAUTH2 "
-    "(Gmail, Microsoft 365) or OAUTHBEARER (RFC 7628). A token command implies xoauth2.",
+    "(Gmail, Microsoft 365) or OAUTHBEARER (RFC 7628). A token (command or "
+    f"${OAUTH2_TOKEN_ENV}) implies xoauth2.",
 )
 TOKEN_COMMAND = click.option(
     "--oauth2-token-command",
@@ -58,8 +59,8 @@ def credentials(
         what: "SMTP" or "IMAP", for the prompt.
         host: The server, the keyring's service name.
         user: The user name; None signs in with nothing (SMTP only).
-        auth: The ``--auth`` choice; None means password, or xoauth2 with a
-            token command.
+        auth: The ``--auth`` choice; None means xoauth2 when there is a token
+            (a token command, or ``THANKYOU_OAUTH2_TOKEN``), else password.
         token_command: ``--oauth2-token-command``.
         password_env: The environment variable holding the password.
 
@@ -68,7 +69,8 @@ def credentials(
         SendError: when the token command fails, or no password can be had (no
             variable, no keyring entry, and nothing to read a prompt's answer from).
     """
-    mechanism = (auth or ("xoauth2" if token_command is not None else "password")).upper()
+    has_token = token_command is not None or token_from_env() is not None
+    mechanism = (auth or ("xoauth2" if has_token else "password")).upper()
     if mechanism == "PASSWORD":
         if token_command is not None:
             raise click.UsageError("--oauth2-token-command needs --auth xoauth2 or oauthbearer")
