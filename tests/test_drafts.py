@@ -212,10 +212,11 @@ def test_oauth2_token_signs_in(dovecot, mailbox, letters, tmp_path, mechanism):
     assert len(stored(dovecot, user, password)) == 2
 
 
-def test_a_bad_token_is_refused_without_showing_it(dovecot, mailbox, letters, tmp_path):
+@pytest.mark.parametrize("mechanism", ["XOAUTH2", "OAUTHBEARER"])
+def test_a_bad_token_is_refused_without_showing_it(dovecot, mailbox, letters, tmp_path, mechanism):
     user, password = mailbox
     token = "ya29.expired-token-0123456789"
-    mail = account(dovecot, user, OAuth2Token(token))
+    mail = account(dovecot, user, OAuth2Token(token, mechanism))
     report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
     message = str(report.error)
     assert f"refused the sign-in for {user!r}" in message

@@ -15,6 +15,7 @@ __all__ = [
     "OAuth2Token",
     "Password",
     "host_port",
+    "oauth2_responses",
     "oauthbearer_response",
     "redact",
     "secret_forms",
@@ -97,3 +98,15 @@ def oauthbearer_response(user: str, token: str, host: str, port: int) -> str:
     """
     name = user.replace("=", "=3D").replace(",", "=2C")
     return f"n,a={name},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01"
+
+
+def oauth2_responses(auth: OAuth2Token, user: str, host: str, port: int) -> tuple[str, str]:
+    r"""The client's first response for ``auth.mechanism``, and its reply to an error challenge.
+
+    After a refused token the server sends an error as a challenge; XOAUTH2 ends
+    the exchange with an empty reply, OAUTHBEARER with a single ``\x01``
+    (RFC 7628 §3.2.3); the server then answers with its failure code.
+    """
+    if auth.mechanism == "XOAUTH2":
+        return xoauth2_response(user, auth.token), ""
+    return oauthbearer_response(user, auth.token, host, port), "\x01"

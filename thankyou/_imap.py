@@ -12,16 +12,14 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from thankyou._auth import host_port
+from thankyou._auth import host_port, oauth2_responses
 from thankyou.account import (
     MailAccount,
     OAuth2Token,
     Password,
-    oauthbearer_response,
     redact,
     refuse_cleartext,
     secrets_of,
-    xoauth2_response,
 )
 from thankyou.errors import SendError
 
@@ -124,12 +122,7 @@ def _sign_in(client: IMAPClient, account: MailAccount) -> None:
 
 
 def _oauth2_responder(account: MailAccount, auth: OAuth2Token) -> Callable[[bytes], str]:
-    user = account.user or ""
-    if auth.mechanism == "XOAUTH2":
-        first, after_error = xoauth2_response(user, auth.token), ""
-    else:
-        first = oauthbearer_response(user, auth.token, account.host, _port(account))
-        after_error = "\x01"  # RFC 7628 §3.2.3
+    first, after_error = oauth2_responses(auth, account.user or "", account.host, _port(account))
     sent: list[bool] = []
 
     def respond(challenge: bytes) -> str:

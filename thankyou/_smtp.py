@@ -18,10 +18,9 @@ from typing import Any, Literal
 from thankyou._auth import (
     OAuth2Token,
     host_port,
-    oauthbearer_response,
+    oauth2_responses,
     secret_forms,
     token_forms,
-    xoauth2_response,
 )
 from thankyou._auth import redact as redact_all
 from thankyou.errors import SendError
@@ -212,14 +211,8 @@ def _oauth2_login(client: Client, settings: SmtpSettings, oauth2: OAuth2Token) -
             f"{settings.address} does not offer {oauth2.mechanism} sign-in "
             f"(it offers: {', '.join(offered) or 'no AUTH at all'})"
         )
-    user = settings.user or ""
     port = settings.port or _DEFAULT_PORTS[settings.security]
-    if oauth2.mechanism == "XOAUTH2":
-        first = xoauth2_response(user, oauth2.token)
-        after_error = ""  # an empty reply ends a failed XOAUTH2 exchange
-    else:
-        first = oauthbearer_response(user, oauth2.token, settings.host, port)
-        after_error = "\x01"  # RFC 7628 §3.2.3: the client's dummy reply to an error
+    first, after_error = oauth2_responses(oauth2, settings.user or "", settings.host, port)
 
     def respond(challenge: bytes | None = None) -> str:
         return first if challenge is None else after_error
