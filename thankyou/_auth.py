@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "LOOPBACK",
     "Mechanism",
     "OAuth2Token",
     "Password",
+    "Security",
     "host_port",
     "oauth2_responses",
     "oauthbearer_response",
@@ -24,6 +26,11 @@ __all__ = [
 ]
 
 Mechanism = Literal["XOAUTH2", "OAUTHBEARER"]
+#: "plain" (no TLS), "starttls" (RFC 3207 for SMTP, RFC 2595 for IMAP) or "ssl" (implicit
+#: TLS, RFC 8314).
+Security = Literal["plain", "starttls", "ssl"]
+#: The only hosts a secret may be sent to without TLS: this machine.
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)

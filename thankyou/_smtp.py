@@ -13,10 +13,12 @@ import smtplib
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from thankyou._auth import (
+    LOOPBACK,
     OAuth2Token,
+    Security,
     host_port,
     oauth2_responses,
     secret_forms,
@@ -27,10 +29,7 @@ from thankyou.errors import SendError
 
 __all__ = ["Client", "Security", "SmtpSettings", "redact", "session"]
 
-Security = Literal["plain", "starttls", "ssl"]
-
 _DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "ssl": 465}
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ def session(settings: SmtpSettings) -> Iterator[Client]:
 
 def _refuse_cleartext_password(settings: SmtpSettings) -> None:
     secret = settings.user or settings.oauth2
-    if secret and settings.security == "plain" and settings.host not in _LOOPBACK:
+    if secret and settings.security == "plain" and settings.host not in LOOPBACK:
         raise SendError(
             f"refusing to send the {'token' if settings.oauth2 else 'password'} for "
             f"{settings.user!r} unencrypted to "
