@@ -19,8 +19,10 @@ from thankyou.errors import SendError
 __all__ = ["SendLog", "open_log", "read_log"]
 
 
-def read_log(path: Path) -> dict[str, dict[str, Any]]:
-    """Return the send log's records by key; an absent log is empty.
+def read_log(path: Path, command: str = "send") -> dict[str, dict[str, Any]]:
+    """Return the log's records by key; an absent log is empty.
+
+    ``command`` (``send`` or ``drafts``) names the log in messages.
 
     Raises:
         SendError: for a line that is not a JSON record with a key; guessing
@@ -31,24 +33,24 @@ def read_log(path: Path) -> dict[str, dict[str, Any]]:
     except FileNotFoundError:
         return {}
     except OSError as err:
-        raise SendError(f"cannot read the send log {path}: {err.strerror or err}") from None
+        raise SendError(f"cannot read the {command} log {path}: {err.strerror or err}") from None
     records: dict[str, dict[str, Any]] = {}
     for number, line in enumerate(lines, 1):
         if line.strip():
-            record = _parse_line(path, number, line)
+            record = _parse_line(path, number, line, command)
             records.setdefault(record["key"], record)  # the first outcome is the one that counts
     return records
 
 
-def _parse_line(path: Path, number: int, line: bytes) -> dict[str, Any]:
+def _parse_line(path: Path, number: int, line: bytes, command: str) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except ValueError:
         record = None
     if not isinstance(record, dict) or not isinstance(record.get("key"), str):
         raise SendError(
-            f"{path}:{number}: this line of the send log is damaged; repair or delete it "
-            "(a deleted line's letter will be sent again)"
+            f"{path}:{number}: this line of the {command} log is damaged; repair or delete it "
+            f"(a deleted line's letter will be {'sent' if command == 'send' else 'saved'} again)"
         )
     return record
 
@@ -68,20 +70,20 @@ class SendLog:
 
 
 @contextlib.contextmanager
-def open_log(path: Path) -> Iterator[SendLog]:
+def open_log(path: Path, command: str = "send") -> Iterator[SendLog]:
     created = not path.exists()
     try:
         file = path.open("ab")
     except OSError as err:
-        raise SendError(f"cannot open the send log {path}: {err.strerror or err}") from None
+        raise SendError(f"cannot open the {command} log {path}: {err.strerror or err}") from None
     with file:
-        _lock(file, path)
+        _lock(file, path, command)
         if created:
             _fsync_dir(path.parent)  # the new file's name must survive a crash too
         yield SendLog(path, file)
 
 
-def _lock(file: IO[bytes], path: Path) -> None:
+def _lock(file: IO[bytes], path: Path, command: str) -> None:
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
@@ -89,7 +91,9 @@ def _lock(file: IO[bytes], path: Path) -> None:
     try:
         fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise SendError(f"another `thankyou send` is using {path}; wait for it to finish") from None
+        raise SendError(
+            f"another `thankyou {command}` is using {path}; wait for it to finish"
+        ) from None
 
 
 def _fsync_dir(folder: Path) -> None:
