@@ -239,8 +239,23 @@ def test_an_address_too_long_for_the_field_is_a_warning(make_letter: Callable[..
     lines = tuple(f"Building {n}" for n in range(10))
     letter = make_letter(recipient=Recipient(name="Priya Raman", title="Director",
                                              company="Acme", address=lines))  # fmt: skip
-    with pytest.warns(RenderWarning, match="does not fit the DL envelope"):
+    with pytest.warns(RenderWarning, match="recipient.address does not fit the DL envelope"):
         thankyou.render(letter, "envelope", style=STYLES["dl"])
+
+
+def test_a_title_too_wide_for_the_field_is_named(make_letter: Callable[..., Letter]) -> None:
+    title = ("Senior Vice President of Global Engineering Operations and Infrastructure "
+             "Programmes, EMEA and APAC")  # fmt: skip
+    letter = make_letter(delivery=Delivery.hand)
+    letter = replace(letter, recipient=replace(letter.recipient, title=title))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thankyou.render(letter, "envelope", style=STYLES["c6"])
+    said = [str(w.message) for w in caught if issubclass(w.category, RenderWarning)]
+    assert said == [
+        "envelope for Priya Raman: recipient.title does not fit the C6 envelope's address area "
+        'even at 10 pt; shorten it or choose a larger envelope ([style] envelope = "c5")'
+    ]
 
 
 def test_seven_lines_move_up_inside_the_din_field(make_letter: Callable[..., Letter]) -> None:

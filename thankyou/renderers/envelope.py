@@ -247,7 +247,9 @@ class _Job:
     fonts: _pdffonts.Fonts
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
     rtl: list[str] = dataclasses.field(default_factory=list)
-    overflow: bool = False
+    #: The recipient field that does not fit the address area (a line that wraps, else
+    #: ``recipient.address`` for too many lines); None when the block fits.
+    overflow: str | None = None
     #: The return address runs below its corner.
     return_overflow: bool = False
 
@@ -316,12 +318,25 @@ def _draw_address(canvas: Canvas, job: _Job) -> None:
         fits = count == len(lines) and top + extra <= area.top
         if fits:
             break
-    job.overflow = job.overflow or not fits
+    if not fits:
+        job.overflow = _wrapping_field(job, canvas, lines, area.right - area.left)
     left = max(area.left, min(env.address_left, area.right - widest))
     para.drawOn(canvas, left, top - height)
     if note:  # our own words, in the main font's italic: no runs or fallbacks needed
         canvas.setFont(_italic(job.fonts.main), _NOTE_SIZE)
         canvas.drawString(left, top + extra - _NOTE_SIZE, BY_HAND)
+
+
+def _wrapping_field(job: _Job, canvas: Canvas, lines: Sequence[str], width: float) -> str:
+    """The recipient field of the first line too wide for ``width``; else the address."""
+    person = job.letter.recipient
+    fields = {person.name: "name", person.title: "title", person.company: "company"}
+    size, leading = _ADDRESS_SIZES[-1]
+    quiet = dataclasses.replace(job, missing=_pdffonts.MissingText(), rtl=[])  # warned once
+    for line in lines:
+        if _fit(quiet.lines([line], "recipient", size, leading), canvas, width)[2] > 1:
+            return f"recipient.{fields.get(line, 'address')}"
+    return "recipient.address"
 
 
 def _warn(job: _Job) -> None:
@@ -339,8 +354,8 @@ def _warn(job: _Job) -> None:
         )
     if job.overflow:
         warnings.warn(
-            f"envelope for {name}: recipient.address does not fit the {job.envelope.name} "
-            "envelope's address area even at 10 pt; shorten its lines or choose a larger "
+            f"envelope for {name}: {job.overflow} does not fit the {job.envelope.name} "
+            "envelope's address area even at 10 pt; shorten it or choose a larger "
             'envelope ([style] envelope = "c5")',
             RenderWarning,
             stacklevel=3,
