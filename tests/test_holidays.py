@@ -126,6 +126,12 @@ def test_holiday_then_weekend_then_substitute_holiday() -> None:
     assert holiday == "Christmas Day"
 
 
+def test_new_years_day_is_found_in_the_next_years_calendar() -> None:
+    """Wednesday 30 December + 2 is New Year's Day 2027, a Friday: on to Monday the 4th."""
+    iv = interview(country="US", date="2026-12-30T10:00:00-06:00", decision_within_days=3)
+    assert followup_date(iv) == (dt.date(2027, 1, 4), "New Year's Day")
+
+
 def test_weekend_alone_is_not_a_holiday() -> None:
     iv = interview(country="US", date="2026-11-19T10:00:00-06:00")  # +2 is Saturday the 21st
     assert followup_date(iv) == (dt.date(2026, 11, 23), None)
