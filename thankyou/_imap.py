@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import ssl
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from thankyou._auth import host_port, oauth2_responses
 from thankyou.account import (
@@ -26,7 +26,7 @@ from thankyou.errors import SendError
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
-__all__ = ["DRAFT_NAMES", "address", "append", "drafts_folder", "fetch", "find", "session"]
+__all__ = ["DRAFT_NAMES", "address", "append", "drafts_folder", "find", "session"]
 
 _DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
 
@@ -195,12 +195,6 @@ def append(client: IMAPClient, account: MailAccount, folder: str, data: bytes) -
     """
     with _reworded(account, "append"):
         client.append(folder, data, flags=[b"\\Draft", b"\\Seen"])
-
-
-def fetch(client: IMAPClient, uid: int) -> bytes:
-    """The stored bytes of one message (``BODY.PEEK[]``: the flags stay as they are)."""
-    data: dict[int, dict[bytes, Any]] = client.fetch([uid], [b"BODY.PEEK[]"])
-    return bytes(data[uid][b"BODY[]"])
 
 
 @contextlib.contextmanager
