@@ -6,6 +6,7 @@ the command runs (it brings smtplib and ssl, which other commands do not need).
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from thankyou._cli_common import (
     files,
     load_files,
 )
-from thankyou.errors import ThankYouError
+from thankyou.errors import SendError, ThankYouError
 from thankyou.letter import Letter
 
 if TYPE_CHECKING:
@@ -67,8 +68,10 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
         rate = float(number) * _RATE_UNITS[unit.strip().lower() or "min"]
     except (ValueError, KeyError):
         raise click.BadParameter(f"{value!r} is not a rate like 20/min or 100/h") from None
-    if rate <= 0:
-        raise click.BadParameter("the rate must be above zero")
+    if not math.isfinite(rate) or rate <= 0:  # nan, inf and 1e999 parse as floats
+        raise click.BadParameter(f"{value!r}: the rate must be a number above zero, like 20/min")
+    if rate < 1 / 60:  # 1e-300/min would wait longer than the age of the universe
+        raise click.BadParameter(f"{value!r} is too slow: send at least 1 message an hour (1/h)")
     return rate
 
 
@@ -220,15 +223,18 @@ class _SendRun:
 
     def go(self, letters: list[Letter], log_path: Path) -> bool:
         """Send one facts file's letters; False when the run must stop."""
-        from thankyou.send import send
+        from thankyou.send import SendReport, send
 
         sent = sum(len(r.having("sent")) for r in self.reports)
-        report = send(
-            letters, self.settings, log_path=log_path, dry_run=self.dry_run,
-            limit=None if self.limit is None else max(self.limit - sent, 0),
-            rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
-            on_progress=_show_sent,
-        )  # fmt: skip
+        try:
+            report = send(
+                letters, self.settings, log_path=log_path, dry_run=self.dry_run,
+                limit=None if self.limit is None else max(self.limit - sent, 0),
+                rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
+                on_progress=_show_sent,
+            )  # fmt: skip
+        except ThankYouError as err:  # an unreadable or damaged send log: nothing was sent
+            report = SendReport(log_path, self.dry_run, error=SendError(str(err)))
         self.reports.append(report)
         if report.error is not None:
             for line in str(report.error).splitlines():
