@@ -9,16 +9,18 @@ problems are reported as ``file:line: field: problem``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import difflib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from thankyou import _parsers
 from thankyou.errors import FactsError
 from thankyou.facts import Loaded, validate
 from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Style
@@ -42,7 +44,7 @@ def read(path: Path, extra: Mapping[str, Any]) -> list[Loaded]:
     """Read every interview in a spreadsheet; ``extra`` holds a candidate file's tables."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: Excel writes a BOM
+        raw = path.read_bytes()
     except OSError as err:
         return [
             Loaded(
@@ -50,12 +52,10 @@ def read(path: Path, extra: Mapping[str, Any]) -> list[Loaded]:
                 error=FactsError(f"cannot read the file: {err.strerror or err}", source=source),
             )
         ]
-    except UnicodeDecodeError:
-        return [
-            Loaded(
-                source, error=FactsError("is not UTF-8 text; save it as CSV UTF-8", source=source)
-            )
-        ]
+    try:
+        text = _parsers.decode(raw, save_as="CSV UTF-8")  # Excel writes a BOM; it is dropped
+    except _parsers.ParseProblem as err:
+        return [Loaded(source, error=FactsError(err.message, source=source))]
     try:
         rows, bad, warnings = _rows(text, source)
     except FactsError as err:
@@ -86,8 +86,11 @@ def _first_line(loaded: Loaded) -> int:
 
 def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, ...]]:
     """Split the text into rows (with their first line) and rows too broken to read."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = next(reader, None)
+    # strict: a quote that is never closed, or closed mid-cell, is an error, not a
+    # cell that swallows the rows after it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    with _cells_as_long_as(text):
+        header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
         raise FactsError("is empty; the first row must name the columns", source=source, line=1)
     names = [name.strip() for name in header]
@@ -99,12 +102,9 @@ def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, 
     rows: list[_Row] = []
     bad: list[Loaded] = []
     start = reader.line_num + 1
-    for cells in reader:
-        if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :]):
-            message = (
-                f"has {len(cells)} cells but the header names {len(names)} columns; "
-                "quote cells that contain the delimiter"
-            )
+    for cells in _records(reader, text):
+        message = cells if isinstance(cells, str) else _cell_count_problem(cells, len(names))
+        if message is not None:
             bad.append(
                 Loaded(f"{source}:{start}", error=FactsError(message, source=source, line=start))
             )
@@ -112,6 +112,62 @@ def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, 
             rows.append((start, {n: c for n, c in zip(names, cells, strict=False) if c.strip()}))
         start = reader.line_num + 1
     return rows, bad, warnings
+
+
+@contextlib.contextmanager
+def _cells_as_long_as(text: str) -> Iterator[None]:
+    """Let the csv module read a cell as long as the file (131,072 characters by default).
+
+    A cell beyond the default limit is then refused by the field it fills, with
+    the field's own length limit, and the rows after it are read as usual.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _records(reader: Any, text: str) -> Iterator[list[str] | str]:
+    """The reader's rows; a row the csv module cannot split is its problem, as a string."""
+    while True:
+        try:
+            with _cells_as_long_as(text):
+                cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield _quote_problem(err)
+            continue
+        yield cells
+
+
+def _quote_problem(err: csv.Error) -> str:
+    if "unexpected end of data" in str(err):
+        return (
+            "a quote opened in this row is never closed, so the rest of the file would be "
+            "one cell; add the closing quote"
+        )
+    return (
+        f"cannot be split into cells ({err}); a quoted cell must end with a quote "
+        "followed by the delimiter or the end of the line, and a quote inside it is doubled"
+    )
+
+
+def _cell_count_problem(cells: list[str], columns: int) -> str | None:
+    """Cells beyond the header, or missing ones, mean a delimiter or a quote went astray."""
+    if len(cells) > columns and any(cell.strip() for cell in cells[columns:]):
+        return (
+            f"has {len(cells)} cells but the header names {columns} columns; "
+            "quote cells that contain the delimiter"
+        )
+    if 1 < len(cells) < columns:  # one cell: an empty line, or a note in the first column
+        return (
+            f"has {len(cells)} cells but the header names {columns} columns; "
+            "a cell or a delimiter is missing"
+        )
+    return None
 
 
 def _delimiter(text: str) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import facts
+from thankyou import _parsers, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
@@ -49,6 +49,7 @@ CODES: dict[str, Level] = {
     "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
+    "unknown-template": "error",
 }
 
 #: SPEC §7: a thank-you email over this many words is too long.
@@ -92,6 +93,11 @@ _SAY = {
         "(ignore this if they write it so)."
     ),
     "name-format/spaces": '"{name}" has stray spaces: remove the extra space.',
+    "name-format/invisible": (
+        '"{name}" holds an invisible character, {char} at position {position}: remove it, '
+        "since it changes how the name is matched and searched but not how it looks."
+    ),
+    "unknown-template": "There is no template {name!r}; choose one of {known}.",
     "duplicate-personal": (
         "{name} gets the same personalised paragraph as {first} ({first_field}): "
         "write one for each person, since panels compare letters."
@@ -181,8 +187,27 @@ def _model_findings(
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
+    yield from _template_findings(interview, template_dirs)
     letters = _compose_default(interview, now.date(), template_dirs)
     yield from _length_findings(interview, letters)
+
+
+def _template_findings(
+    interview: Interview, template_dirs: Sequence[str | Path]
+) -> Iterator[Finding]:
+    """``unknown-template``: the facts name a template the catalogue does not have."""
+    if interview.template is None:
+        return
+    from thankyou.templating import catalogue
+
+    try:
+        known = [info.name for info in catalogue(template_dirs)]
+    except ThankYouError:  # a broken --templates folder is reported by the command itself
+        return
+    if interview.template not in known:
+        yield _finding(
+            "unknown-template", "template", name=interview.template, known=", ".join(known)
+        )
 
 
 def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
@@ -218,6 +243,8 @@ def _validate(
     data: Mapping[str, Any], context: dict[str, Any] | None
 ) -> tuple[Interview | None, list[Finding], set[str]]:
     """Validate a raw mapping; turn its errors into findings and, when possible, patch them."""
+    if unusable := [_bad_text_finding(loc, msg) for loc, msg in _parsers.bad_text(data)]:
+        return None, unusable, set()  # pydantic cannot even describe such text
     try:
         return Interview.model_validate(data, context=context), [], set()
     except ValidationError as err:
@@ -232,6 +259,10 @@ def _validate(
         return Interview.model_validate(patched, context=context), findings, owners
     except ValidationError:
         return None, findings, set()
+
+
+def _bad_text_finding(loc: tuple[str | int, ...], message: str) -> Finding:
+    return _finding("invalid", field_path(loc), msg=message[:1].upper() + message[1:])
 
 
 def _error_finding(error: Any) -> Finding:
@@ -307,6 +338,47 @@ def _name_format(field: str, name: str) -> Iterator[Finding]:
         yield _finding("name-format/upper", field, name=name)
     if _STRAY_SPACE.search(name):
         yield _finding("name-format/spaces", field, name=name)
+    if (found := invisible_character(name)) is not None:
+        position, char = found
+        yield _finding("name-format/invisible", field, name=name, char=char, position=position)
+
+
+#: Characters that print as nothing (Unicode category Cf, and a few blank letters).
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+#: ZWNJ and ZWJ shape Arabic-script (Persian, Urdu...), Syriac and Indic names
+#: (Unicode Standard §23.2); beside letters of those scripts they are part of the spelling.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINING_SCRIPTS = (
+    (0x0600, 0x08FF),  # Arabic, Syriac, Thaana, NKo, Arabic Extended
+    (0x0900, 0x0DFF),  # Devanagari ... Sinhala
+    (0x0F00, 0x0FFF),  # Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0xFB50, 0xFDFF),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFEFE),  # Arabic Presentation Forms-B
+)
+
+
+def invisible_character(name: str) -> tuple[int, str] | None:
+    """The first invisible character in a name as (1-based position, ``U+XXXX NAME``).
+
+    ZWNJ and ZWJ count only where no neighbour belongs to a script that uses them.
+    """
+    import unicodedata
+
+    for index, char in enumerate(name):
+        if unicodedata.category(char) != "Cf" and char not in _BLANK_LETTERS:
+            continue
+        if char in _JOINERS and _joins(name[index - 1 : index] + name[index + 1 : index + 2]):
+            continue
+        label = unicodedata.name(char, "").title() or "an unnamed format character"
+        return index + 1, f"U+{ord(char):04X} ({label})"
+    return None
+
+
+def _joins(neighbours: str) -> bool:
+    return any(lo <= ord(c) <= hi for c in neighbours for lo, hi in _JOINING_SCRIPTS)
 
 
 # -- personal paragraphs ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 import pydantic
 
+from thankyou import _parsers
 from thankyou.errors import FactsError, FieldProblem
 from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Reference, Style
 
@@ -147,11 +148,13 @@ def parse(path: Path) -> dict[str, Any]:
     """
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as err:
         raise FactsError(f"cannot read the file: {err.strerror}", source=source) from err
-    except UnicodeDecodeError as err:
-        raise FactsError("is not UTF-8 text; save it as UTF-8", source=source) from err
+    try:
+        text = _parsers.decode(raw)
+    except _parsers.ParseProblem as err:
+        raise FactsError(err.message, source=source, line=err.line) from None
     data = _parse_text(text, path.suffix.lower(), source)
     if not isinstance(data, dict):
         raise FactsError(
@@ -167,9 +170,9 @@ def _parse_text(text: str, suffix: str, source: str) -> Any:
         if suffix == ".toml":
             return tomllib.loads(text)
         if suffix == ".json":
-            return json.loads(text)
+            return _parsers.parse_json(text)
         if suffix in (".yaml", ".yml"):
-            return yaml.safe_load(text)
+            return _parsers.parse_yaml(text)
     except tomllib.TOMLDecodeError as err:
         raise FactsError(f"invalid TOML: {err}", source=source, line=_toml_line(err)) from err
     except json.JSONDecodeError as err:
@@ -181,6 +184,11 @@ def _parse_text(text: str, suffix: str, source: str) -> Any:
         raise FactsError(f"invalid YAML: {problem}", source=source, line=line) from err
     except RecursionError:  # "[[[[..." thousands deep: the parsers recurse per level
         raise FactsError("is nested too deeply to be a facts file", source=source) from None
+    except _parsers.ParseProblem as err:
+        kind = suffix.lstrip(".").upper().replace("YML", "YAML")
+        raise FactsError(f"invalid {kind}: {err.message}", source=source, line=err.line) from None
+    except ValueError as err:  # tomllib: an integer of more than 4,300 digits
+        raise FactsError(f"invalid TOML: {err}".split(";")[0], source=source) from None
     raise FactsError(f"unknown kind of facts file {suffix!r}", source=source)
 
 
@@ -228,11 +236,22 @@ def validate(
     Raises:
         FactsError: listing every problem, each with its field path.
     """
+    _refuse_bad_text(data, source)
     try:
         return Interview.model_validate(data, context={"base_dir": base_dir})
     except pydantic.ValidationError as err:
         problems = tuple(field_problem(e, lines or {}) for e in err.errors())
         raise FactsError(problems[0].message, source=source, problems=problems) from None
+
+
+def _refuse_bad_text(data: Mapping[str, Any], source: str | None) -> None:
+    """Refuse lone surrogates up front: no letter, message or error could carry them."""
+    try:
+        found = [FieldProblem(field_path(loc), msg) for loc, msg in _parsers.bad_text(data)]
+    except RecursionError:
+        raise FactsError("is nested too deeply to be facts", source=source) from None
+    if found:
+        raise FactsError(found[0].message, source=source, problems=tuple(found))
 
 
 def field_problem(error: Any, lines: Mapping[str, int]) -> FieldProblem:

@@ -64,13 +64,22 @@ Block = Annotated[str, BeforeValidator(_require_str), AfterValidator(_text.clean
 
 def _validate_email(value: str) -> str:
     try:
-        return email_validator.validate_email(value.strip(), check_deliverability=False).normalized
+        result = email_validator.validate_email(value.strip(), check_deliverability=False)
     except email_validator.EmailNotValidError as err:
         raise PydanticCustomError(
             "bad_email",
             "'{address}' is not a valid email address: {reason}",
             {"address": value if len(value) <= 80 else value[:79] + "…", "reason": str(err)},
         ) from None
+    if len(result.local_part.encode()) > 64:  # RFC 5321 §4.5.3.1.1: 64 octets at most
+        raise PydanticCustomError(
+            "bad_email",
+            "'{address}' is not a valid email address: {reason}",
+            {"address": value if len(value) <= 80 else value[:79] + "…",
+             "reason": f"the part before the @ is {len(result.local_part.encode())} bytes long, "
+                       "and the most a mail server must accept is 64."},
+        )  # fmt: skip
+    return result.normalized
 
 
 Email = Annotated[str, BeforeValidator(_require_str), AfterValidator(_validate_email)]
@@ -229,20 +238,40 @@ def _parse_when(value: Any) -> Any:
     # A date-only string must stay a date, not become midnight; a number (20261124)
     # must not become a Unix timestamp in 1970.
     if isinstance(value, dt.date):
-        return value
+        return _within_years(value)
     if isinstance(value, str):
         text = value.strip()
         try:
-            if len(text) == 10:
-                return dt.date.fromisoformat(text)
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed: dt.date = (
+                dt.date.fromisoformat(text)
+                if len(text) == 10
+                else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            )
         except ValueError:
             pass
+        else:
+            return _within_years(parsed)
     raise PydanticCustomError(
         "bad_date",
         "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
         {"value": "" if value is None else str(value)},
     )
+
+
+#: The years an interview date may fall in. Far enough from year 1 and year 9999
+#: that moving to another time zone or counting weeks ahead stays on the calendar.
+YEARS = (1900, 2999)
+
+
+def _within_years(value: dt.date) -> dt.date:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise PydanticCustomError(
+            "bad_date",
+            "'{value}' is not a plausible interview date; the year must be between "
+            "{first} and {last}",
+            {"value": value.isoformat(), "first": YEARS[0], "last": YEARS[1]},
+        )
+    return value
 
 
 class Interview(_Model):
