@@ -292,3 +292,45 @@ def test_invisible_characters_in_a_latin_name_are_a_name_format_warning(tmp_path
 def test_joiners_that_a_script_needs_are_not_flagged(tmp_path, name):
     findings = check(thankyou.load(yaml_facts(tmp_path, name=name)))
     assert "invisible" not in " ".join(f.message for f in findings)
+
+
+# --- output: symlinks and Ctrl-C ----------------------------------------------------------------
+
+
+def test_a_dangling_symlink_is_kept_alike_by_dry_run_and_real_run(tmp_path, make_letter):
+    letter = make_letter()
+    out = tmp_path / "out"
+    target = out / "acme-robotics" / "priya-raman.txt"
+    target.parent.mkdir(parents=True)
+    target.symlink_to(tmp_path / "nowhere")
+    dry = thankyou.write([letter], out, "text", dry_run=True)
+    real = thankyou.write([letter], out, "text")
+    assert [i.status for i in dry.items] == [i.status for i in real.items] == ["skipped"]
+    assert target.is_symlink() and not (tmp_path / "nowhere").exists()
+    forced_dry = thankyou.write([letter], out, "text", dry_run=True, overwrite=True)
+    assert forced_dry.items[0].messages == ("exists; would be overwritten",)
+
+
+def test_ctrl_c_summary_counts_exactly_the_files_on_disk(tmp_path, make_letter):
+    """Letters already with a worker are finished: the report must list every one of them."""
+    from dataclasses import replace
+
+    base = make_letter()
+    letters = [
+        replace(base, recipient=replace(base.recipient, name=f"Reader {n:02}")) for n in range(40)
+    ]
+    seen: list[str] = []
+
+    def stop_after_first(item) -> None:
+        seen.append(item.status)
+        if len(seen) == 1:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    report = thankyou.WriteReport()
+    with pytest.raises(KeyboardInterrupt):
+        thankyou.write(letters, out, "pdf", jobs=2, on_item=stop_after_first, report=report)
+    on_disk = sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    assert sorted(item.path for item in report.written) == on_disk
+    assert len(on_disk) < len(letters)  # it did stop
+    assert len(seen) == len(report.items)  # and showed every file it counts
