@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -334,3 +335,62 @@ def test_ctrl_c_summary_counts_exactly_the_files_on_disk(tmp_path, make_letter):
     assert sorted(item.path for item in report.written) == on_disk
     assert len(on_disk) < len(letters)  # it did stop
     assert len(seen) == len(report.items)  # and showed every file it counts
+
+
+# --- a naive time inside a DST gap or overlap -------------------------------------------------
+
+
+def _plan_for(tmp_path: Path, date: str, tz):
+    from thankyou.planner import plan
+
+    interview = thankyou.load(yaml_facts(tmp_path, date=date))
+    now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    return {step.key: step.due for step in plan(interview, now, tz=tz)}
+
+
+NEW_YORK = "America/New_York"
+
+
+def test_a_time_in_the_spring_gap_moves_forward(tmp_path):
+    """02:30 on 8 March 2026 never happens in New York: it is 03:30 EDT."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(NEW_YORK)
+    due = _plan_for(tmp_path, "2026-03-08T02:30:00", zone)["thank-you/panel[0]"]
+    assert due == dt.datetime(2026, 3, 9, 3, 30, tzinfo=zone)
+    assert due.utcoffset() == dt.timedelta(hours=-4)
+
+
+def test_a_time_in_the_autumn_overlap_is_the_first_of_the_two(tmp_path):
+    """01:30 on 1 November 2026 happens twice in New York: the first, still EDT (fold=0)."""
+    from zoneinfo import ZoneInfo
+
+    from thankyou._zones import attach_zone
+
+    zone = ZoneInfo(NEW_YORK)
+    start = attach_zone(dt.datetime(2026, 11, 1, 1, 30), zone)
+    assert start.utcoffset() == dt.timedelta(hours=-4) and start.fold == 0
+    assert start.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
+
+
+def test_the_machines_zone_resolves_the_gap_the_same_way(tmp_path, monkeypatch):
+    """Without --tz the machine's zone applies, by the same rule."""
+    import time
+
+    monkeypatch.setenv("TZ", NEW_YORK)
+    time.tzset()
+    try:
+        due = _plan_for(tmp_path, "2026-03-08T02:30:00", None)["thank-you/panel[0]"]
+        late = [
+            f.message
+            for f in check(
+                thankyou.load(yaml_facts(tmp_path, date="2026-03-08T02:30:00")),
+                now=dt.datetime(2026, 3, 9, 12, 0, tzinfo=dt.UTC),  # 08:00 EDT
+            )
+            if f.code == "late"
+        ]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (due.hour, due.minute, due.utcoffset()) == (3, 30, dt.timedelta(hours=-4))
+    assert late and "28 hours ago" in late[0]  # from 03:30 EDT, not from a 02:30 that never was

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from thankyou import _parsers, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
+from thankyou._zones import attach_zone
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
@@ -225,9 +226,7 @@ def _aware(moment: dt.datetime | None, tz: dt.tzinfo | None) -> dt.datetime:
     """Attach a zone to a naive time: ``tz`` if given, else local time with its DST rules."""
     if moment is None:
         return dt.datetime.now(dt.UTC)
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return attach_zone(moment, tz)  # DST gaps and overlaps: see thankyou._zones
 
 
 # -- validation errors as findings ----------------------------------------------------------

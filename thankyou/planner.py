@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from thankyou._zones import attach_zone
 from thankyou.composer import default_template
 from thankyou.models import Delivery, Interview, Interviewer
 
@@ -197,9 +198,7 @@ def plan(
 
 def _aware(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
     """A naive time is local: in ``tz``, else the machine's zone (``astimezone`` applies DST)."""
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return attach_zone(moment, tz)  # DST gaps and overlaps: see thankyou._zones
 
 
 def _recruiter(interview: Interview, start: dt.datetime, now: dt.datetime) -> Iterator[Step]:
@@ -277,7 +276,7 @@ def _follow_up_due(interview: Interview, start: dt.datetime, tz: dt.tzinfo | Non
         day += dt.timedelta(days=7 - day.weekday())
     naive = dt.datetime.combine(day, MORNING)
     if interview.when.tzinfo is None and tz is None:
-        return naive.astimezone()  # the local zone as it is on that day (DST)
+        return attach_zone(naive, None)  # the local zone as it is on that day (DST)
     return naive.replace(tzinfo=start.tzinfo)
 
 
