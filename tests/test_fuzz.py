@@ -250,6 +250,7 @@ def test_the_random_facts_reached_the_renderers():
 @given(data=facts_dicts())
 @example(data=_with("panel.email", "a\ud800@example.com"))
 @example(data=_with("date", "0001-01-01T00:30:00"))
+@example(data=_with("decision_within_days", 10**5000))
 def test_random_facts_through_the_api(data):
     """validate() and check() on the mapping itself: the API has no file in between."""
     with warnings.catch_warnings():

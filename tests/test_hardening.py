@@ -110,6 +110,29 @@ def test_a_5001_digit_number_is_an_error_not_a_traceback(tmp_path, kind):
     assert "set_int_max_str_digits" not in result.stderr
 
 
+@pytest.mark.parametrize("field", ["decision_within_days", "company"])
+def test_a_5001_digit_number_through_the_api_is_a_facts_error(field):
+    data = json.loads(JSON.format(date="2026-11-24", email="a@example.com", extra=""))
+    data[field] = 10**5000
+    with pytest.raises(FactsError, match="more than 4,300 digits") as caught:
+        thankyou.facts.validate(data)
+    assert caught.value.field == field
+    assert [f.field for f in check(data)] == [field]
+
+
+@pytest.mark.parametrize("cell", ["9" * 5001, "\u00b2"])
+def test_a_number_cell_python_cannot_convert_fails_its_row(tmp_path, cell):
+    """A 5,001-digit number, or a superscript two (a digit to isdigit(), not to int())."""
+    text = "company,position,date,name,email,decision_within_days\n"
+    text += f"Acme,Engineer,2026-11-24,Priya Raman,priya@acme.example,{cell}\n"
+    text += "Birch,Engineer,2026-11-24,John Smith,john@birch.example,5\n"
+    path, candidate = csv_facts(tmp_path, text)
+    out = tmp_path / "out"
+    result = run("render", str(path), "--candidate", str(candidate), "-o", str(out), "-f", "text")
+    assert_clean_error(result, "panel.csv:2: decision_within_days")
+    assert [p.name for p in out.rglob("*.txt")] == ["john-smith.txt"]
+
+
 # --- lone surrogates ------------------------------------------------------------------------------
 
 

@@ -297,7 +297,8 @@ def _cell(column: str, value: str) -> Any:
         items = [item.strip() for line in value.splitlines() for item in line.split("|")]
         return [item for item in items if item]
     if name == "decision_within_days":
-        return int(value) if value.strip().isdigit() else value
+        digits = value.strip()  # "²" is a digit to isdigit() but not to int()
+        return int(digits) if digits.isdecimal() and len(digits) <= _parsers.MAX_DIGITS else value
     if name == "letterhead" and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     return value

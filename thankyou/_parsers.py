@@ -236,10 +236,15 @@ def _refuse_repeated_keys(node: Any, error: type[Exception]) -> None:
 # --- text no file can hold --------------------------------------------------------------------
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Below MAX_DIGITS decimal digits (log2(10) = 3.32 bits a digit): Python can print it.
+_MAX_BITS = 14_000
 
 
 def bad_text(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Yield (location, problem) for each string in ``data`` holding a lone surrogate."""
+    """Yield (location, problem) for each lone surrogate and each too-long number in ``data``.
+
+    Neither can be shown in an error message: pydantic and Python fail to print them.
+    """
     yield from _walk(data, ())
 
 
@@ -255,6 +260,8 @@ def _walk(data: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | i
                     "program)"
                 ),
             )
+    elif isinstance(data, int) and data.bit_length() > _MAX_BITS:
+        yield loc, f"is a number of more than {MAX_DIGITS:,} digits, longer than any field takes"
     elif isinstance(data, dict):
         for key, value in data.items():
             if isinstance(key, str) and _SURROGATE.search(key):
