@@ -417,3 +417,31 @@ def test_the_machines_zone_resolves_the_gap_the_same_way(tmp_path, monkeypatch):
         time.tzset()
     assert (due.hour, due.minute, due.utcoffset()) == (3, 30, dt.timedelta(hours=-4))
     assert late and "28 hours ago" in late[0]  # from 03:30 EDT, not from a 02:30 that never was
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    """Nine levels of nine aliases would be 387 million strings to walk."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    path = yaml_facts(tmp_path, extra="\n".join([*lines, "highlights: *a8"]) + "\n")
+    with pytest.raises(FactsError, match="more than 100,000 values"):
+        thankyou.load(path)
+
+
+def test_facts_nested_deeper_than_the_recursion_limit_are_an_error(tmp_path):
+    data = json.loads(JSON.format(date="2026-11-24", email="a@example.com", extra=""))
+    deep: list = []
+    data["highlights"] = deep
+    for _ in range(5000):
+        deep.append([])
+        deep = deep[0]
+    with pytest.raises(FactsError):
+        thankyou.facts.validate(data)
+    assert check(data)  # findings, not a RecursionError
+
+
+def test_check_on_a_file_nested_900_deep_is_an_error_line(tmp_path):
+    text = JSON.format(date="2026-11-24", email="a@example.com", extra="")
+    text = text[:-1] + ', "highlights": ' + "[" * 900 + "]" * 900 + "}"
+    result = run("check", str(json_facts(tmp_path, text)))
+    assert_clean_error(result, "is nested more than 20 levels deep")

@@ -240,34 +240,52 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_BITS = 14_000
 
 
-def bad_text(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+#: More values than any facts file holds; a YAML alias "bomb" expands far beyond it.
+MAX_VALUES = 100_000
+#: Deeper than any facts file goes (``panel[0].address[1]`` is 4 levels).
+MAX_DEPTH = 20
+
+_Loc = tuple[str | int, ...]
+
+
+def bad_text(data: Any) -> Iterator[tuple[_Loc, str]]:
     """Yield (location, problem) for each lone surrogate and each too-long number in ``data``.
 
     Neither can be shown in an error message: pydantic and Python fail to print them.
+    A structure of more than :data:`MAX_VALUES` values (aliases repeating one list
+    inside another, https://en.wikipedia.org/wiki/Billion_laughs_attack) is one
+    problem too: nothing would finish reading it; and so is one nested deeper than
+    :data:`MAX_DEPTH`, which would exhaust Python's recursion further on.
     """
-    yield from _walk(data, ())
+    stack: list[tuple[Any, _Loc]] = [(data, ())]
+    seen = 0
+    while stack:
+        value, loc = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            yield (), f"holds more than {MAX_VALUES:,} values; a facts file holds far fewer"
+            return
+        problem = _problem(value)
+        if problem is not None:
+            yield loc, problem
+        elif len(loc) >= MAX_DEPTH and isinstance(value, dict | list | tuple):
+            yield loc, f"is nested more than {MAX_DEPTH} levels deep; a facts file goes 4 at most"
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    yield loc, "has a key holding an unpaired surrogate (U+D800 to U+DFFF)"
+                else:
+                    stack.append((item, (*loc, str(key))))
+        elif isinstance(value, list | tuple):
+            stack.extend((item, (*loc, index)) for index, item in reversed(list(enumerate(value))))
 
 
-def _walk(data: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, str):
-        found = _SURROGATE.search(data)
-        if found is not None:
-            yield (
-                loc,
-                (
-                    f"contains the unpaired surrogate U+{ord(found[0]):04X} at position "
-                    f"{found.start() + 1}; remove it (it usually comes from copying out of another "
-                    "program)"
-                ),
-            )
-    elif isinstance(data, int) and data.bit_length() > _MAX_BITS:
-        yield loc, f"is a number of more than {MAX_DIGITS:,} digits, longer than any field takes"
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(key, str) and _SURROGATE.search(key):
-                yield loc, "has a key holding an unpaired surrogate (U+D800 to U+DFFF); remove it"
-            else:
-                yield from _walk(value, (*loc, str(key)))
-    elif isinstance(data, list | tuple):
-        for index, value in enumerate(data):
-            yield from _walk(value, (*loc, index))
+def _problem(value: Any) -> str | None:
+    if isinstance(value, str) and (found := _SURROGATE.search(value)) is not None:
+        return (
+            f"contains the unpaired surrogate U+{ord(found[0]):04X} at position "
+            f"{found.start() + 1}; remove it (it usually comes from copying out of another program)"
+        )
+    if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+        return f"is a number of more than {MAX_DIGITS:,} digits, longer than any field takes"
+    return None

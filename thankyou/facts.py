@@ -246,10 +246,7 @@ def validate(
 
 def _refuse_bad_text(data: Mapping[str, Any], source: str | None) -> None:
     """Refuse lone surrogates up front: no letter, message or error could carry them."""
-    try:
-        found = [FieldProblem(field_path(loc), msg) for loc, msg in _parsers.bad_text(data)]
-    except RecursionError:
-        raise FactsError("is nested too deeply to be facts", source=source) from None
+    found = [FieldProblem(field_path(loc), msg) for loc, msg in _parsers.bad_text(data)]
     if found:
         raise FactsError(found[0].message, source=source, problems=tuple(found))
 
