@@ -444,4 +444,4 @@ def test_check_on_a_file_nested_900_deep_is_an_error_line(tmp_path):
     text = JSON.format(date="2026-11-24", email="a@example.com", extra="")
     text = text[:-1] + ', "highlights": ' + "[" * 900 + "]" * 900 + "}"
     result = run("check", str(json_facts(tmp_path, text)))
-    assert_clean_error(result, "is nested more than 20 levels deep")
+    assert_clean_error(result, "nested more than 20 levels deep")
