@@ -73,6 +73,7 @@ def _through_everything(path: Path) -> None:
             if one.interview is None:
                 continue
             check(one.interview, now=NOW)
+            assert thankyou.plan(one.interview, NOW).to_ics()
             try:
                 letters = thankyou.compose(one.interview, today=TODAY)
             except ThankYouError:

@@ -238,7 +238,8 @@ class _SendRun:
         self.reports.append(report)
         if report.error is not None:
             for line in str(report.error).splitlines():
-                echo_err(f"error: {line}")
+                # A log line to add by hand is printed bare, ready to copy.
+                echo_err(line if line.startswith("{") else f"error: {line}")
         return report.error is None
 
     @property
