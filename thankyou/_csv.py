@@ -89,8 +89,9 @@ def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, 
     # strict: a quote that is never closed, or closed mid-cell, is an error, not a
     # cell that swallows the rows after it.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    with _cells_as_long_as(text):
-        header = next(reader, None)
+    header = next(_records(reader, text), None)
+    if isinstance(header, str):  # the header row itself cannot be split
+        raise FactsError(f"cannot read the header row: {header}", source=source, line=1)
     if not header or not any(cell.strip() for cell in header):
         raise FactsError("is empty; the first row must name the columns", source=source, line=1)
     names = [name.strip() for name in header]
