@@ -156,7 +156,7 @@ def _race(
     return done
 
 
-@pytest.mark.parametrize("delay", [0.06, 0.09])
+@pytest.mark.parametrize("delay", [0.06, 0.075, 0.09])
 def test_two_cli_runs_at_once_deliver_each_letter_once(smtp, slow, tmp_path, delay):
     """Two `send --yes` started 60-90 ms apart: the second waits, then skips what went out."""
     port, mailbox = smtp
