@@ -225,8 +225,8 @@ def is_sentence(
     words = [w.lower() for w in re.findall(r"[\w'’-]+", text)]
     if len(words) < 2:
         return False
-    if words[0] in subjects:
-        return True
+    if words[0] in subjects or (words[0] in ("no", "not", "never") and text[:1].isupper()):
+        return True  # "No experience with Scala" is a (verbless) statement, not a topic
     if words[0] in openers:
         return False
     return any(w in verbs for w in words[1:4])
@@ -345,7 +345,7 @@ def decision_day(interview_day: dt.date, within_days: int) -> dt.date:
 
 
 def date_en(ref: DayRef, *, weekday: bool = True, year: bool = False) -> str:
-    """ "Monday, November 30" on Letter paper, "Monday 30 November" on A4 (English)."""
+    """Write a day as "Monday, November 30" on Letter paper, "Monday 30 November" on A4."""
     day = ref.day
     month = _MONTHS[day.month - 1]
     text = f"{month} {day.day}" if ref.us_order else f"{day.day} {month}"
