@@ -1,6 +1,6 @@
 """Regenerate README's sample letter and the pictures under docs/ from the current templates.
 
-    python scripts/regen_docs.py          # rewrite README.md's sample, docs/*.png, docs/pictures.json
+    python scripts/regen_docs.py          # rewrite README's sample, docs/*.png and the manifest
     python scripts/regen_docs.py --check  # exit 1 when any of them is stale
 
 The sample is the example panel's thank-you email to Dr. Raman; the pictures are
@@ -132,6 +132,7 @@ def stale() -> list[str]:
 
 
 def main() -> int:
+    """Regenerate, or with ``--check`` report what is stale (exit status 1)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report what is stale")
     if parser.parse_args().check:
