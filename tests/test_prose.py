@@ -298,3 +298,11 @@ def test_briefing_uses_what_the_other_references_cover() -> None:
     )
     assert "Sam Ortiz, my former manager at Brightline, will cover the on-call redesign" in dana
     assert "It would help most if you could speak to the on-call redesign." in sam
+
+
+def test_three_thank_yous_are_one_too_many() -> None:
+    """A personal paragraph with two "Thank you" sentences gets a phrase-form warning."""
+    data = _facts()
+    data["panel"][0]["personal"] = "Thank you for the tour. Thank you also for the coffee."
+    found = [f for f in check(validate(data)) if f.field == "panel[0].personal"]
+    assert [f.code for f in found] == ["phrase-form"] and "Thank you" in found[0].message

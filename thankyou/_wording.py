@@ -102,8 +102,24 @@ def _greeting(path: str, person: object) -> Iterator[Hit]:
         yield "greeting/first-name", f"{path}.given_name", {"name": name}
 
 
+_THANK_YOU = re.compile(r"(?:^|[.!?]\s+)Thank you\b")
+
+
+def _thanks(interview: Interview) -> Iterator[Hit]:
+    """Warn when a personal paragraph starts two sentences with "Thank you".
+
+    With the letter's own opening that makes three; a person writes it at most
+    twice in one letter.
+    """
+    for i, member in enumerate(interview.panel):
+        count = len(_THANK_YOU.findall(member.personal or ""))
+        if count >= 2:
+            yield "phrase-form/thanks", f"panel[{i}].personal", {"count": count}
+
+
 def wording_findings(interview: Interview) -> Iterator[Hit]:
     """Yield ``(key, field, values)`` for each value or greeting the letters cannot be sure of."""
     yield from _phrases(interview)
+    yield from _thanks(interview)
     yield from _concerns(interview)
     yield from _greetings(interview)

@@ -132,6 +132,10 @@ _SAY = {
         '"{value}" is neither a phrase nor a sentence: write the topic ("my Scala '
         'experience") or a whole sentence ("I have not used Scala yet.").'
     ),
+    "phrase-form/thanks": (
+        '{count} sentences of the personal paragraph start with "Thank you", and the letter '
+        "opens with one: say it once, and let the rest say what you took away."
+    ),
     "phrase-form/answer": (
         '"{value}" reads as a phrase, but the letters set the answer as a sentence after '
         '"You asked about …": write it as one, for example "I have started running our '
