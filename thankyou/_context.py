@@ -211,7 +211,7 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         "us_dates": us_order,
     }
     context.update(_decision(interview, day, us_order))
-    context["interview"] = dict(context)
+    context["interview"] = dict(context, date=interview.date, template=interview.template)
     return context
 
 

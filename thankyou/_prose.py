@@ -239,7 +239,7 @@ def is_plural(text: str) -> bool:
     words = [w.lower() for w in re.findall(r"[\w'’-]+", re.split(r"[,;(]", text)[0])]
     if not words:
         return False
-    if words[0] in EN_PLURAL_STARTS or (words[0].isdigit() and int(words[0]) > 1):
+    if words[0] in EN_PLURAL_STARTS or (words[0].isdecimal() and int(words[0]) > 1):
         return True
     head = words[: next((i for i, w in enumerate(words) if w in EN_PREPOSITIONS), len(words))]
     if "and" in head or "or" in head:
@@ -266,7 +266,7 @@ def fit(text: str, lowerable: Collection[str] = EN_LOWERABLE) -> Value:
     """
     if is_sentence(text):
         return Value(as_sentence(text), sentence=True, plural=False, raw=text)
-    phrase = lower_initial(strip_stop(text), lowerable)
+    phrase = lower_initial(strip_stop(text) or text, lowerable)
     return Value(phrase, sentence=False, plural=is_plural(phrase), raw=text)
 
 
@@ -277,7 +277,7 @@ def fit_relationship(text: str) -> Value:
     years" all come out with a determiner: "my professor", "my former manager
     at Brightline", "my team lead for three years".
     """
-    phrase = lower_initial(strip_stop(text))
+    phrase = lower_initial(strip_stop(text) or text)
     first = (_words(phrase) or [""])[0].lower()
     if first not in EN_DETERMINERS and first not in ("a", "an"):
         phrase = "my " + phrase
