@@ -316,3 +316,18 @@ def test_fit_never_empties_a_value(typed: str) -> None:
     value = _prose.fit(typed.strip())
     assert value.text.strip()
     assert not value.text.endswith((",.", ";.", ":."))
+
+
+@pytest.mark.parametrize(
+    ("typed", "reads"),
+    [
+        ("Four years of running Kafka at Brightline.",
+         "The work draws on what I know best: four years of running Kafka at Brightline."),
+        ("My four years running Kafka at Brightline match the streaming work you described.",
+         "role. My four years running Kafka at Brightline match the streaming work you described."),
+    ],
+)  # fmt: skip
+def test_fit_as_phrase_or_sentence(typed: str, reads: str) -> None:
+    """`fit` typed as a phrase is framed; typed as a sentence it stands on its own."""
+    for text in _text("thank-you/email", fit=typed):
+        assert reads in text and "best: my" not in text
