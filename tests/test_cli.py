@@ -508,7 +508,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     facts = _batch(tmp_path / "facts", 40)
     primary, secondary = pty.openpty()
     with subprocess.Popen(
-        [SCRIPT, "render", str(facts), "-f", "text", "-o", str(tmp_path / "tty")],
+        [SCRIPT, "render", str(facts), "-f", "text", "-o", str(tmp_path / "tty"), "--today", TODAY],
         stdout=subprocess.PIPE, stderr=secondary, cwd=tmp_path,
     ) as proc:  # fmt: skip
         os.close(secondary)
@@ -517,7 +517,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert proc.returncode == 0
     assert b"Writing" in seen and b"40/40" in seen
     assert len(stdout.splitlines()) == 40  # results still on stdout, one per line
-    piped = _run("render", facts, "-f", "text", "-o", tmp_path / "pipe", cwd=tmp_path)
+    piped = _run(
+        "render", facts, "-f", "text", "-o", tmp_path / "pipe", "--today", TODAY, cwd=tmp_path
+    )
     assert piped.stderr == "40 written, 0 skipped, 0 failed, 0 warnings.\n"
 
 
@@ -684,6 +686,26 @@ def test_new_check_render_end_to_end(tmp_path):
 
     assert _run("new", cwd=tmp_path).returncode == 0
     facts = tmp_path / "interview.toml"
+    untouched = _run("check", "interview.toml", cwd=tmp_path)
+    assert untouched.returncode == 1 and "[placeholder]" in untouched.stdout
+    text = facts.read_text(encoding="utf-8")
+    for example, own in {  # the user replaces the starter's examples with their own facts
+        "Example Corp": "Lumen & Co",
+        "Your Name": "Ada Park",
+        "your.name@example.com": "ada.park@example.org",
+        "+1 555 010 0100": "+1 555 010 0111",
+        "1 Main Street": "8 Harbour Road",
+        "the move to a shared project calendar": "the shared release calendar",
+        "how the team plans its quarterly releases": "quarterly planning",
+        "I have not yet managed a budget of this size": "my budgets so far were smaller",
+        "a second interview with the operations lead": "a call with the operations lead",
+        "Jordan Smith": "Jordan Blake",
+        "jordan.smith@example.com": "jordan.blake@lumen.example",
+        "Thank you for showing me the planning board.": "I enjoyed the planning board.",
+    }.items():
+        assert example in text, example
+        text = text.replace(example, own)
+    facts.write_text(text, encoding="utf-8")
     with facts.open("a", encoding="utf-8") as handle:  # the user adds a second interviewer
         handle.write(
             '\n[[panel]]\nname = "Łucja Wróbel"\ntitle = "CFO"\ndelivery = "post"\n'
@@ -695,12 +717,12 @@ def test_new_check_render_end_to_end(tmp_path):
     rendered = _run("render", "interview.toml", cwd=tmp_path)
     assert rendered.returncode == 0, rendered.stderr
     assert rendered.stdout.splitlines() == [
-        "letters/example-corp/jordan-smith.eml",
-        "letters/example-corp/lucja-wrobel.pdf",
+        "letters/lumen-co/jordan-blake.eml",
+        "letters/lumen-co/lucja-wrobel.pdf",
     ]
     assert (
         "Łucja Wróbel"
-        in PdfReader(tmp_path / "letters/example-corp/lucja-wrobel.pdf").pages[0].extract_text()
+        in PdfReader(tmp_path / "letters/lumen-co/lucja-wrobel.pdf").pages[0].extract_text()
     )
     planned = _run("plan", "interview.toml", cwd=tmp_path)
     assert planned.returncode == 0 and "Łucja Wróbel" in planned.stdout
@@ -714,7 +736,9 @@ def test_new_check_render_end_to_end(tmp_path):
 def test_200_interviews_with_one_broken(tmp_path, jobs):
     """199 letters are written, the broken file is named with its field, and the exit is 1."""
     facts = _batch(tmp_path / "facts", 200, broken=137)
-    result = _run("render", "facts", "-f", "text", "-o", "out", "-j", jobs, cwd=tmp_path)
+    result = _run(
+        "render", "facts", "-f", "text", "-o", "out", "-j", jobs, "--today", TODAY, cwd=tmp_path
+    )
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 199 == len(_files(tmp_path / "out"))
     assert result.stderr.splitlines() == [
