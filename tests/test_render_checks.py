@@ -163,7 +163,10 @@ def test_follow_up_before_the_decision_day_is_a_warning(tmp_path: Path) -> None:
 
 def test_render_reports_only_what_concerns_its_letters(tmp_path: Path) -> None:
     """A finding about a reference is for the reference briefings, not the thank-you letters."""
-    facts = write(tmp_path, references=[{"name": "sam ortiz", "email": "sam.ortiz@b.example"}])
+    facts = write(
+        tmp_path,
+        references=[{"name": "sam ortiz", "given_name": "sam", "email": "sam.ortiz@b.example"}],
+    )
     thanks = render(tmp_path, facts, "--today", DAY_AFTER)
     assert "references[0]" not in thanks.stderr
     assert "0 warnings" in thanks.stderr

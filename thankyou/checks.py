@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from thankyou import facts
 from thankyou._names import lookalike_reason, spelling_mismatch
+from thankyou._wording import wording_findings
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
@@ -49,6 +50,9 @@ CODES: dict[str, Level] = {
     "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
+    "phrase-form": "warning",
+    "greeting": "warning",
+    "concern-unanswered": "warning",
     "placeholder": "error",
     "personal-punctuation": "warning",
     "old-date": "warning",
@@ -122,6 +126,43 @@ _SAY = {
     "too-long/words": (
         "The thank-you email to {name} runs to {words} words: keep it to {limit} by "
         "shortening the personal paragraph or the highlights."
+    ),
+    "phrase-form/sentence": (
+        '"{value}" is a sentence where a phrase is wanted: the letters set it apart as a '
+        'sentence of its own; a phrase reads better, for example "{example}".'
+    ),
+    "phrase-form/capital": (
+        '"{value}" starts with a capital the letters keep, in case it is a name; '
+        'if it is not, write "{better}".'
+    ),
+    "phrase-form/fragment": (
+        '"{value}" is neither a phrase nor a sentence: write the topic ("my Scala '
+        'experience") or a whole sentence ("I have not used Scala yet.").'
+    ),
+    "phrase-form/thanks": (
+        '{count} sentences of the personal paragraph start with "Thank you", and the letter '
+        "opens with one: say it once, and let the rest say what you took away."
+    ),
+    "phrase-form/answer": (
+        '"{value}" reads as a phrase, but the letters set the answer as a sentence after '
+        '"You asked about …": write it as one, for example "I have started running our '
+        'side project on a managed cluster."'
+    ),
+    "greeting/honorific": (
+        'The honorific "{honorific}" needs family_name to be used ("Dear {honorific} …,"); '
+        'until then the letter says "Dear {name},". Add family_name.'
+    ),
+    "greeting/own-honorific": (
+        '"{name}" seems to carry its own honorific: write it in honorific = "{prefix}", give '
+        "family_name, and keep name as the person writes it without the honorific."
+    ),
+    "greeting/first-name": (
+        'The letter to {name} opens "Dear {name},": if you are on first-name terms, add '
+        'given_name (the name you call them by) for "Hi …,".'
+    ),
+    "concern-unanswered": (
+        'The concern "{topic}" has no answer: add answer = "…", a sentence on what you are '
+        "doing about it, so the letter does not raise it and leave it open."
     ),
     "too-long/pages": (
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
@@ -209,6 +250,8 @@ def _model_findings(
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
+    for key, field, values in wording_findings(interview):
+        yield _finding(key, field, **values)
     yield from _placeholder_findings(interview)
     yield from _punctuation_findings(interview)
     yield from _old_date(interview, now, tz)
