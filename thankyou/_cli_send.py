@@ -7,7 +7,6 @@ the command runs (it brings smtplib and ssl, which other commands do not need).
 from __future__ import annotations
 
 import math
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 import thankyou
+from thankyou._cli_auth import AUTH, TOKEN_COMMAND, credentials
 from thankyou._cli_common import (
     CANDIDATE,
     FACTS,
@@ -32,6 +32,7 @@ from thankyou.errors import SendError, ThankYouError
 from thankyou.letter import Letter
 
 if TYPE_CHECKING:
+    from thankyou.account import OAuth2Token, Password, Security
     from thankyou.send import SendEntry, SendReport, SmtpSettings, Status
 
 #: How each outcome is labelled on stdout.
@@ -88,7 +89,8 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--user",
     metavar="USER",
-    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD or a prompt.",
+    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD, the system keyring "
+    "(`keyring set HOST USER`) or a prompt.",
 )
 @click.option(
     "--starttls", is_flag=True, help="Upgrade the connection with STARTTLS (usually port 587)."
@@ -117,6 +119,8 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
 )
+@AUTH
+@TOKEN_COMMAND
 @TEMPLATE
 @TEMPLATES
 @CANDIDATE
@@ -132,6 +136,8 @@ def send_command(
     bcc_self: bool,
     log_file: Path | None,
     smtputf8: bool,
+    auth: str | None,
+    token_command: str | None,
     template: str | None,
     template_dirs: tuple[Path, ...],
     candidate: Path | None,
@@ -148,13 +154,11 @@ def send_command(
         raise click.UsageError("choose one of --starttls and --ssl")
     check_template(template, template_dirs)
     batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
-    from thankyou.send import SmtpSettings
+    from thankyou.account import MailAccount
 
-    settings = SmtpSettings(
-        host=server[0], port=server[1], user=user,
-        password=_smtp_password(user) if yes and user else None,
-        security="ssl" if use_ssl else "starttls" if starttls else "plain",
-    )  # fmt: skip
+    secret = _smtp_secret(server[0], user, auth, token_command) if yes else None
+    security: Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
+    settings = MailAccount(server[0], server[1], user, security, secret).smtp()
     run = _SendRun(settings, not yes, limit, rate, bcc_self, smtputf8)
     try:
         for log_path, letters in batches:
@@ -169,14 +173,20 @@ def send_command(
     sys.exit(0 if run.ok and not failed else 1)
 
 
-def _smtp_password(user: str) -> str:
-    """The password from the environment, else asked for without echo; never an option."""
+def _smtp_secret(
+    host: str, user: str | None, auth: str | None, token_command: str | None
+) -> Password | OAuth2Token | None:
+    """The password (environment, keyring, prompt) or OAuth 2.0 token; never an option."""
     from thankyou.send import PASSWORD_ENV
 
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
-    return password
+    try:
+        return credentials(
+            what="SMTP", host=host, user=user, auth=auth,
+            token_command=token_command, password_env=PASSWORD_ENV,
+        )  # fmt: skip
+    except ThankYouError as err:
+        echo_err(f"error: {err}")
+        sys.exit(1)
 
 
 def _send_batches(
