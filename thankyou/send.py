@@ -156,7 +156,7 @@ def send(
 
     Raises:
         SendError: when the log cannot be read or has a damaged line, or the
-            rate is not a number above zero. A log another run holds for
+            rate is not a finite number of at least :data:`MIN_RATE`. A log another run holds for
             longer than :data:`thankyou._sendlog.LOCK_WAIT` seconds sets
             ``report.error`` instead: nothing is sent.
     """
