@@ -82,7 +82,8 @@ _SAY = {
     "invalid": "{msg}.",
     "name-spelling": (
         'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
-        "check how this person spells their name, since the letter prints it as written."
+        "check the spelling of the name or of the address, since the letter prints the "
+        "name as written and goes to the address as written."
     ),
     "name-format/lower": (
         '"{name}" is all lower case: write it as the person does (ignore this if they write it so).'
