@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from text_unidecode import unidecode
+from text_unidecode import unidecode  # type: ignore[import-untyped]
 
 from thankyou.models import ascii_email
 
