@@ -46,3 +46,8 @@ def test_wheel_is_typed_and_ships_no_tests_or_benchmarks(wheel: zipfile.ZipFile)
     assert "thankyou/py.typed" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "examples/"))]
     assert not [n for n in names if "__pycache__" in n]
+
+
+def test_wheel_ships_the_review_page_template(wheel: zipfile.ZipFile) -> None:
+    """`thankyou preview` from an installed wheel finds its page template."""
+    assert "thankyou/review.html.j2" in wheel.namelist()

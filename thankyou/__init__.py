@@ -12,6 +12,7 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.output`      write(): letters -> files, atomically
 - :mod:`thankyou.checks`      check(): findings before anything is sent
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
+- :mod:`thankyou.review`      preview(): one HTML page to review a whole run
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
 - :mod:`thankyou.cli`         the ``thankyou`` command
@@ -54,6 +55,7 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
     from thankyou.planner import Plan, Step, plan
     from thankyou.renderers import render
     from thankyou.renderers.eml import to_message
+    from thankyou.review import preview
 
 #: Public name -> the module that defines it.
 _LAZY = {
@@ -76,6 +78,7 @@ _LAZY = {
     "Plan": "thankyou.planner",
     "Step": "thankyou.planner",
     "plan": "thankyou.planner",
+    "preview": "thankyou.review",
     "render": "thankyou.renderers",
     "to_message": "thankyou.renderers.eml",
 }
@@ -105,6 +108,7 @@ __all__ = [
     "load",
     "load_many",
     "plan",
+    "preview",
     "render",
     "to_message",
     "write",

@@ -382,6 +382,86 @@ def _write_ics(path: Path, data: bytes, force: bool) -> bool:
     return True
 
 
+# --- preview ----------------------------------------------------------------------------------
+
+
+@cli.command(short_help="Write one HTML page to review every letter before sending.")
+@FACTS
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="letters",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for preview.html.",
+)
+@TEMPLATE
+@TEMPLATES
+@CANDIDATE
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+    help="Date on the letters (default: today).",
+)  # fmt: skip
+@NOW
+@click.option("--force", is_flag=True, help="Replace a preview.html that thankyou did not write.")
+def preview(
+    facts: tuple[Path, ...],
+    out_dir: Path,
+    template: str | None,
+    template_dirs: tuple[Path, ...],
+    candidate: Path | None,
+    today: dt.datetime | None,
+    now: dt.datetime | None,
+    force: bool,
+) -> None:
+    """Write DIR/preview.html, one page to look over every letter of FACTS before sending.
+
+    Each letter is shown as its reader sees it, with its findings beside it, and
+    the plan below; the page needs no network and no script.
+
+    A preview.html written by an earlier preview is replaced; any other file of
+    that name is kept unless --force. Exit status 1 when a facts file cannot be
+    read (the page still shows the rest).
+    """
+    from thankyou.review import GENERATOR
+
+    check_template(template, template_dirs)
+    loaded = list(load_files(facts, candidate, []))
+    page = thankyou.preview(
+        loaded, template=template, template_dirs=template_dirs,
+        today=today.date() if today else None, now=now,
+    )  # fmt: skip
+    path = out_dir / "preview.html"
+    ours = _written_by(path, GENERATOR)
+    try:
+        written = atomic_write(path, page.encode("utf-8"), overwrite=force or ours)
+    except OSError as err:
+        echo_err(f"error: cannot write {path}: {err.strerror or err}")
+        sys.exit(1)
+    if not written:
+        echo_err(f"error: {path} exists and is not a thankyou preview; use --force to replace it")
+        sys.exit(1)
+    click.echo(str(path))
+    failed = sum(one.error is not None for one in loaded)
+    tail = (
+        f"; {plural(failed, 'facts file')} could not be read (shown on the page)" if failed else ""
+    )
+    echo_err(f"Wrote {path}: open it in a browser to review the letters{tail}.")
+    sys.exit(1 if failed else 0)
+
+
+def _written_by(path: Path, generator: str) -> bool:
+    """True when ``path`` is a page an earlier preview wrote (so it may be replaced)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{generator}">'.encode() in head
+
+
 # --- templates and new --------------------------------------------------------------------------
 
 
