@@ -2,7 +2,7 @@
 
 Both are independent of the Python libraries that wrote the files (icalendar, the
 stdlib's email package). Outside CI a missing tool skips its tests with the reason;
-under CI=true it fails them: .ci/run installs khal and runs `npm ci` in tests/node.
+under CI=true it fails them: .ci/run installs khal, and a fixture runs `npm ci` in tests/node.
 """
 
 from __future__ import annotations

@@ -24,10 +24,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, load_many
+from thankyou.letter import Letter
 from thankyou.models import Delivery, Interview
+
+if TYPE_CHECKING:
+    from thankyou.checks import Finding
+    from thankyou.planner import Step
 
 __all__ = ["GENERATOR", "preview"]
 
@@ -50,12 +56,14 @@ class _Paragraph:
 @dataclass(frozen=True)
 class _Card:
     anchor: str
-    letter: object  # a thankyou.letter.Letter; object keeps the template context simple
+    letter: Letter
     how: str
     paragraphs: tuple[_Paragraph, ...]
     #: Essentials this letter leaves out.
     missing: tuple[str, ...]
-    findings: tuple[object, ...]
+    findings: tuple[Finding, ...]
+    #: Lines under the signature: an email carries the candidate's phone and address there.
+    contact: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,8 +76,8 @@ class _Section:
     essentials: tuple[str, ...] = ()
     cards: tuple[_Card, ...] = ()
     #: Findings that concern no one letter (the date, the candidate, a reference...).
-    general: tuple[object, ...] = ()
-    steps: tuple[object, ...] = ()
+    general: tuple[Finding, ...] = ()
+    steps: tuple[Step, ...] = ()
     counts: Counter[str] = field(default_factory=Counter)
 
 
@@ -209,14 +217,11 @@ _OWNER = re.compile(r"^(panel\[\d+\]|references\[\d+\]|recruiter)")
 
 def _card(
     anchor: str,
-    letter: object,
+    letter: Letter,
     essentials: tuple[str, ...],
-    findings: Sequence[object],
+    findings: Sequence[Finding],
     owners: dict[str, str],
 ) -> _Card:
-    from thankyou.letter import Letter
-
-    assert isinstance(letter, Letter)
     shared = {_key(p) for p in essentials}
     paragraphs = tuple(
         _Paragraph(
@@ -240,11 +245,19 @@ def _card(
         paragraphs=paragraphs,
         missing=tuple(p for p in essentials if _key(p) not in present),
         findings=mine,
+        contact=_contact(letter),
     )
 
 
-def _concerns(finding: object, name: str, owners: dict[str, str]) -> bool:
-    match = _OWNER.match(getattr(finding, "field", ""))
+def _contact(letter: Letter) -> tuple[str, ...]:
+    """What the email's text/plain part puts under the signature (nothing on paper)."""
+    if letter.delivery is not Delivery.email:
+        return ()
+    return tuple(line for line in (letter.sender.phone, letter.sender.email) if line)
+
+
+def _concerns(finding: Finding, name: str, owners: dict[str, str]) -> bool:
+    match = _OWNER.match(finding.field)
     return match is not None and owners.get(match[1]) == name
 
 
