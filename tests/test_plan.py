@@ -74,6 +74,21 @@ def test_recruiter_call_is_due_right_after_the_interview_whenever_the_plan_is_ma
         assert step(plan(interview(), made), "call-recruiter").due == right_after
 
 
+@pytest.mark.parametrize(
+    ("company", "reception"),
+    [
+        ("Bluefin Analytics", "Bluefin Analytics' reception"),
+        ("Acme Robotics", "Acme Robotics' reception"),
+        ("Acme", "Acme's reception"),
+        ("Nordlicht Energie GmbH", "Nordlicht Energie GmbH's reception"),
+    ],
+)
+def test_hand_delivery_names_the_reception_with_a_correct_possessive(company, reception):
+    """A name ending in s takes the apostrophe alone; any other takes 's."""
+    details = step(plan(interview(company=company), NOW), "thank-you/panel[2]").details
+    assert f"leave it at {reception}." in details
+
+
 def test_recruiter_call_is_shown_in_the_interviews_zone():
     """A plan made with a UTC clock still dates the call on the interview's clock."""
     due = step(plan(interview(), NOW.astimezone(dt.UTC)), "call-recruiter").due
