@@ -292,8 +292,8 @@ def test_a_bad_file_fails_alone(runner, examples_dir, tmp_path):
     result = runner.invoke(cli, ["render", str(examples_dir), "-f", "text", "-o", str(out)])
     assert result.exit_code == 1
     assert (
-        f"error: {broken}: panel[0].emial: unknown field 'emial' (did you mean 'email'?)\n"
-        in result.stderr
+        f"error: {broken}: panel[0] (Ann Lee).emial: unknown field 'emial'"
+        " (did you mean 'email'?)\n" in result.stderr
     )
     assert "8 written, 0 skipped, 1 failed" in result.stderr
     assert len(result.stdout.splitlines()) == 8 == len(_files(out))
@@ -526,9 +526,9 @@ def test_check_reports_facts_that_do_not_load_as_coded_errors(runner, tmp_path):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == str(facts)
-    assert lines[1].startswith("  error    panel[0].email: ") and "ann@" in lines[1]
+    assert lines[1].startswith("  error    panel[0] (Ann Lee).email: ") and "ann@" in lines[1]
     assert lines[1].endswith("[bad-email]")
-    assert lines[2].startswith("  error    panel[1].address: ")
+    assert lines[2].startswith("  error    panel[1] (Bo Chen).address: ")
     assert lines[2].endswith("[missing-contact]")
     assert all(not line.startswith("  error") for line in lines[3:])
     assert result.stderr.startswith("1 interview checked: 2 errors, ")
@@ -543,8 +543,8 @@ def test_check_still_warns_about_the_rest_of_facts_that_do_not_load(runner, tmp_
     facts = _write(tmp_path / "f.json", _facts(panel=panel))
     result = runner.invoke(cli, ["check", str(facts)])
     assert result.exit_code == 1
-    assert "  error    panel[1].address: " in result.stdout
-    assert "[name-spelling]" in result.stdout and "panel[0].name: " in result.stdout
+    assert "  error    panel[1] (Bo Chen).address: " in result.stdout
+    assert "[name-spelling]" in result.stdout and "panel[0] (Jon Smith).name: " in result.stdout
 
 
 def test_check_gives_syntax_errors_their_line(runner, tmp_path):
@@ -682,7 +682,7 @@ def test_200_interviews_with_one_broken(tmp_path, jobs):
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 199 == len(_files(tmp_path / "out"))
     assert result.stderr.splitlines() == [
-        "error: facts/interview-137.json: panel[0].emial: unknown field 'emial'"
+        "error: facts/interview-137.json: panel[0] (Person 137 0).emial: unknown field 'emial'"
         " (did you mean 'email'?)",
         "199 written, 0 skipped, 1 failed, 0 warnings.",
     ]

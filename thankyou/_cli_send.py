@@ -45,8 +45,12 @@ _SEND_LABELS = {
 _RATE_UNITS = {"min": 1.0, "m": 1.0, "h": 1 / 60, "hour": 1 / 60, "s": 60.0, "sec": 60.0}
 
 
-def _parse_smtp(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, int | None]:
-    """HOST, HOST:PORT or [IPv6]:PORT."""
+def _parse_smtp(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, int | None] | None:
+    """HOST, HOST:PORT or [IPv6]:PORT; None when not given (a dry run needs no server)."""
+    if value is None:
+        return None
     host, port = value, ""
     if value.startswith("["):
         host, _, rest = value[1:].partition("]")
@@ -77,10 +81,10 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtp",
     "server",
-    required=True,
     callback=_parse_smtp,
     metavar="HOST[:PORT]",
-    help="SMTP server; the port defaults to 25, 587 with --starttls, 465 with --ssl.",
+    help="SMTP server (needed with --yes); the port defaults to 25, 587 with --starttls, "
+    "465 with --ssl.",
 )
 @click.option(
     "--user",
@@ -119,7 +123,7 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @CANDIDATE
 def send_command(
     facts: tuple[Path, ...],
-    server: tuple[str, int | None],
+    server: tuple[str, int | None] | None,
     user: str | None,
     starttls: bool,
     use_ssl: bool,
@@ -143,12 +147,14 @@ def send_command(
     """
     if starttls and use_ssl:
         raise click.UsageError("choose one of --starttls and --ssl")
+    if yes and server is None:
+        raise click.UsageError("--yes sends the letters, so it needs --smtp HOST[:PORT]")
     check_template(template, template_dirs)
     batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
     from thankyou.send import SmtpSettings
 
     settings = SmtpSettings(
-        host=server[0], port=server[1], user=user,
+        host=server[0] if server else "", port=server[1] if server else None, user=user,
         password=_smtp_password(user) if yes and user else None,
         security="ssl" if use_ssl else "starttls" if starttls else "plain",
     )  # fmt: skip

@@ -240,11 +240,14 @@ def _only(err: FactsError, index: int) -> FactsError:
 
 def _for_spreadsheet(err: FactsError, path: Path, extra: Mapping[str, Any]) -> FactsError:
     """Name columns, not model paths: ``panel[2].email`` is the ``email`` cell of its line."""
-    problems = tuple(_excel_date(replace(p, field=_column(p.field))) for p in err.problems)
+    # The line names the row, so the field needs no person's name beside it.
+    problems = tuple(
+        _excel_date(replace(p, field=_column(p.field), who=None)) for p in err.problems
+    )
     if "candidate" not in extra:
         hint = "add candidate_name and candidate_email columns, or pass --candidate FILE"
         problems = tuple(
-            replace(p, message=f"{p.message}; {hint}") if p.field == "candidate" else p
+            replace(p, message=f"is required; {hint}") if p.field == "candidate" else p
             for p in problems
         )
     return FactsError(problems[0].message, source=str(path), problems=problems)

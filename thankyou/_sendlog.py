@@ -78,7 +78,12 @@ def open_log(path: Path) -> Iterator[SendLog]:
         _lock(file, path)
         if created:
             _fsync_dir(path.parent)  # the new file's name must survive a crash too
-        yield SendLog(path, file)
+        try:
+            yield SendLog(path, file)
+        finally:
+            if created and file.tell() == 0:  # nothing was sent: leave no empty log behind
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _lock(file: IO[bytes], path: Path) -> None:

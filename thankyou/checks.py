@@ -244,7 +244,8 @@ def _error_finding(error: Any) -> Finding:
         return _finding("bad-email", field_path(loc), address=ctx["address"], reason=ctx["reason"])
     # Anything else reads as `thankyou render` would report it (paths, "did you mean ...?").
     problem = facts.field_problem(error, {})
-    return _finding("invalid", problem.field, msg=problem.message[:1].upper() + problem.message[1:])
+    # The same words as `thankyou render` prints, so the two commands read alike.
+    return _finding("invalid", problem.field, msg=problem.message)
 
 
 def _patch(data: dict[str, Any], error: Any) -> str:

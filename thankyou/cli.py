@@ -43,7 +43,7 @@ from thankyou._cli_common import (
 from thankyou._cli_send import send_command
 from thankyou.batch import Composed, compose_files
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, parse
+from thankyou.facts import Loaded, parse, person_path
 from thankyou.letter import Letter
 from thankyou.output import Item, WriteReport, atomic_write, formats_for
 
@@ -101,7 +101,7 @@ def main() -> None:
 @TEMPLATES
 @click.option(
     "--paper",
-    type=click.Choice(["letter", "a4"]),
+    type=click.Choice(["letter", "a4"], case_sensitive=False),
     help="Paper size, overriding the facts' [style].",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist (otherwise they are kept).")
@@ -169,6 +169,8 @@ def render(
             )  # fmt: skip
         except KeyboardInterrupt:
             interrupted = True
+    for note in report.unreachable:
+        echo_err(f"note: {note}")
     _summary(report, dry_run, interrupted)
     sys.exit(INTERRUPTED if interrupted else 0 if report.ok else 1)
 
@@ -297,9 +299,10 @@ def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | No
 
 def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
     """(level, text) for each finding; a file that did not load gives its problems as errors."""
+    facts = None
     if loaded.error is not None:
         facts = _raw_facts(loaded)
-        if facts is None:  # a syntax error, or a spreadsheet row: only the problems are known
+        if not facts:  # a syntax error, an empty file, a spreadsheet row: only the problems
             return [
                 ("error", _problem_text(problem.line, str(problem)))
                 for problem in loaded.error.problems
@@ -310,8 +313,10 @@ def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
     else:
         assert loaded.interview is not None
         findings = thankyou.check(loaded.interview, now=now)
+    names = facts or loaded.interview or {}
     return [
-        (f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]") for f in findings
+        (f.level, f"{person_path(f.field, names) + ': ' if f.field else ''}{f.message} [{f.code}]")
+        for f in findings
     ]
 
 
