@@ -95,7 +95,7 @@ def test_an_empty_file_is_one_problem_with_the_way_out(tmp_path):
             "company = “Acme”",
             "curly quotes (“ ” or ‘ ’), as word processors write them: "
             'use straight double quotes " instead',
-        ),  # fmt: skip
+        ),
         ("company = ‘Acme’", "curly quotes"),
         ("date = 2026-12-3", "write dates with two-digit months and days: 2026-12-03"),
         ("date = 2026-2-24T14:00:00", "write dates with two-digit months and days: 2026-02-24"),
