@@ -159,7 +159,7 @@ def test_one_failure_does_not_stop_the_batch(make_letter, tmp_path):
 
 
 def test_an_email_for_a_reader_without_an_address_is_left_out_with_a_note(make_letter, tmp_path):
-    """ "email" for someone without an address is no failure: no file, one sentence in the report."""
+    """An .eml for someone without an address is no failure: no file, one note in the report."""
     no_email = make_letter(recipient=Recipient(name="Mei Chen"))
     report = write([no_email, make_letter()], tmp_path, "email,text")
     assert [(i.path.name, i.status) for i in report.items] == [
