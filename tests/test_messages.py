@@ -134,3 +134,19 @@ def test_the_field_keeps_its_path_for_programs():
     assert caught.value.field == "panel[0].emial"
     assert caught.value.problems[0].who == "Ann Lee"
     assert str(caught.value).startswith("panel[0] (Ann Lee).emial: unknown field 'emial'")
+
+
+def test_coded_errors_read_the_same_in_check_and_render(tmp_path):
+    """missing-contact and bad-email: check adds its code, render its file; the words agree."""
+    text = (
+        HEAD + CANDIDATE + '[[panel]]\nname = "Ann Lee"\nemail = "ann@"\n'
+        '[[panel]]\nname = "Bo Chen"\ndelivery = "Post"\n'
+    )
+    checked, rendered = _both(tmp_path, text)
+    for words in (
+        "panel[0] (Ann Lee).email: 'ann@' is not a valid email address: There must be something",
+        "panel[1] (Bo Chen).address: is required for this delivery: add their postal address "
+        'lines, or set delivery = "email" or "hand"',
+    ):
+        assert f"  error    {words}" in checked
+        assert f"interview.toml: {words}" in rendered

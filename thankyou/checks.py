@@ -77,8 +77,9 @@ class Finding:
 
 #: What each finding says; the key is the code, or ``code/variant``.
 _SAY = {
-    "missing-contact": "The {what} is missing: {hint}.",
-    "bad-email": 'The address "{address}" is not valid: {reason} Correct it.',
+    # The first three say what `thankyou render` says of the same facts, word for word.
+    "missing-contact": "is required for this delivery: {hint}.",
+    "bad-email": "'{address}' is not a valid email address: {reason}",
     "invalid": "{msg}.",
     "name-spelling": (
         'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
