@@ -260,3 +260,17 @@ def test_chromium_screenshot_shows_the_page(tmp_path):
         assert image.size == (1200, 1600)
         colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
     assert colours is None or len(colours) > 50  # text, the marked paragraph, the cards
+
+
+def test_steps_already_due_are_marked_overdue():
+    """A page made two days on marks the thank-you steps overdue, not the follow-up."""
+    later = NOW + dt.timedelta(days=1)
+    page = thankyou.preview(EXAMPLES / "panel-interview.toml", today=TODAY, now=later)
+    plan = page.split("<h3>The plan</h3>", 1)[1]
+    items = plan.split("<li>")[1:]
+    steps = list(thankyou.plan(thankyou.load(EXAMPLES / "panel-interview.toml"), later))
+    assert len(items) == len(steps)
+    for item, step in zip(items, steps, strict=True):
+        assert ("(overdue)" in item) is (step.due < later), step.key
+    assert any("(overdue)" in item for item in items)
+    assert not all("(overdue)" in item for item in items)

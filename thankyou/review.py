@@ -78,6 +78,8 @@ class _Section:
     #: Findings that concern no one letter (the date, the candidate, a reference...).
     general: tuple[Finding, ...] = ()
     steps: tuple[Step, ...] = ()
+    #: Keys of the steps already due when the page was made.
+    overdue: frozenset[str] = frozenset()
     counts: Counter[str] = field(default_factory=Counter)
 
 
@@ -154,6 +156,7 @@ def _section(
         for i, letter in enumerate(letters, start=1)
     )
     placed = {id(f) for card in cards for f in card.findings}
+    the_plan = thankyou.plan(interview, now)
     return _Section(
         anchor,
         loaded.source,
@@ -162,7 +165,8 @@ def _section(
         essentials=essentials,
         cards=cards,
         general=tuple(f for f in findings if id(f) not in placed),
-        steps=tuple(thankyou.plan(interview, now)),
+        steps=the_plan.steps,
+        overdue=frozenset(s.key for s in the_plan if s.due < the_plan.created),
         counts=Counter(f.level for f in findings),
     )
 
