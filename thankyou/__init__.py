@@ -8,13 +8,15 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.facts`       load(): TOML, JSON, YAML, CSV -> Interview
 - :mod:`thankyou.templating`  the sandboxed Jinja2 environment and template catalogue
 - :mod:`thankyou.composer`    compose(): Interview -> list[Letter]
-- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx)
+- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx, envelope)
 - :mod:`thankyou.output`      write(): letters -> files, atomically
 - :mod:`thankyou.checks`      check(): findings before anything is sent
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
 - :mod:`thankyou.review`      preview(): one HTML page to review a whole run
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
+- :mod:`thankyou.account`     MailAccount: a server and how to sign in (password, OAuth 2.0)
+- :mod:`thankyou.drafts`      save_drafts(): the emails into the mailbox's Drafts over IMAP
 - :mod:`thankyou.cli`         the ``thankyou`` command
 
 Every public name is importable from here. Only the exceptions load with the
@@ -38,9 +40,12 @@ from thankyou.errors import (
 )
 
 if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ serves these
+    from thankyou.account import MailAccount, OAuth2Token, Password
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
-    from thankyou.facts import load, load_many
+    from thankyou.drafts import DraftEntry, DraftReport, save_drafts
+    from thankyou.errors import FieldProblem
+    from thankyou.facts import Loaded, load, load_many
     from thankyou.letter import Letter, Recipient
     from thankyou.models import (
         Candidate,
@@ -51,7 +56,7 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
         Reference,
         Style,
     )
-    from thankyou.output import WriteReport, write
+    from thankyou.output import Item, WriteReport, write
     from thankyou.planner import Plan, Step, plan
     from thankyou.renderers import render
     from thankyou.renderers.eml import to_message
@@ -62,6 +67,14 @@ _LAZY = {
     "Finding": "thankyou.checks",
     "check": "thankyou.checks",
     "compose": "thankyou.composer",
+    "MailAccount": "thankyou.account",
+    "OAuth2Token": "thankyou.account",
+    "Password": "thankyou.account",
+    "DraftEntry": "thankyou.drafts",
+    "DraftReport": "thankyou.drafts",
+    "save_drafts": "thankyou.drafts",
+    "FieldProblem": "thankyou.errors",
+    "Loaded": "thankyou.facts",
     "load": "thankyou.facts",
     "load_many": "thankyou.facts",
     "Letter": "thankyou.letter",
@@ -73,6 +86,7 @@ _LAZY = {
     "Recruiter": "thankyou.models",
     "Reference": "thankyou.models",
     "Style": "thankyou.models",
+    "Item": "thankyou.output",
     "WriteReport": "thankyou.output",
     "write": "thankyou.output",
     "Plan": "thankyou.planner",
@@ -86,11 +100,19 @@ _LAZY = {
 __all__ = [
     "Candidate",
     "Delivery",
+    "DraftEntry",
+    "DraftReport",
     "FactsError",
+    "FieldProblem",
     "Finding",
     "Interview",
     "Interviewer",
+    "Item",
     "Letter",
+    "Loaded",
+    "MailAccount",
+    "OAuth2Token",
+    "Password",
     "Plan",
     "Recipient",
     "Recruiter",
@@ -110,6 +132,7 @@ __all__ = [
     "plan",
     "preview",
     "render",
+    "save_drafts",
     "to_message",
     "write",
 ]

@@ -6,7 +6,6 @@ the command runs (it brings smtplib and ssl, which other commands do not need).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 import thankyou
+from thankyou._cli_auth import AUTH, TOKEN_COMMAND, credentials
 from thankyou._cli_common import (
     CANDIDATE,
     FACTS,
@@ -31,6 +31,7 @@ from thankyou.errors import ThankYouError
 from thankyou.letter import Letter
 
 if TYPE_CHECKING:
+    from thankyou.account import OAuth2Token, Password, Security
     from thankyou.send import SendEntry, SendReport, SmtpSettings, Status
 
 #: How each outcome is labelled on stdout.
@@ -45,12 +46,8 @@ _SEND_LABELS = {
 _RATE_UNITS = {"min": 1.0, "m": 1.0, "h": 1 / 60, "hour": 1 / 60, "s": 60.0, "sec": 60.0}
 
 
-def _parse_smtp(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> tuple[str, int | None] | None:
-    """HOST, HOST:PORT or [IPv6]:PORT; None when not given (a dry run needs no server)."""
-    if value is None:
-        return None
+def _parse_smtp(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, int | None]:
+    """HOST, HOST:PORT or [IPv6]:PORT."""
     host, port = value, ""
     if value.startswith("["):
         host, _, rest = value[1:].partition("]")
@@ -60,6 +57,13 @@ def _parse_smtp(
     if not host or (port and not (port.isdigit() and 0 < int(port) < 65536)):
         raise click.BadParameter(f"{value!r} is not HOST or HOST:PORT, e.g. smtp.example.com:587")
     return host, int(port) if port else None
+
+
+def _parse_smtp_if_given(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, int | None] | None:
+    """As :func:`_parse_smtp`; None when not given (a dry run needs no server)."""
+    return None if value is None else _parse_smtp(ctx, param, value)
 
 
 def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -81,7 +85,7 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtp",
     "server",
-    callback=_parse_smtp,
+    callback=_parse_smtp_if_given,
     metavar="HOST[:PORT]",
     help="SMTP server (needed with --yes); the port defaults to 25, 587 with --starttls, "
     "465 with --ssl.",
@@ -89,7 +93,8 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--user",
     metavar="USER",
-    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD or a prompt.",
+    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD, the system keyring "
+    "(`keyring set HOST USER`) or a prompt.",
 )
 @click.option(
     "--starttls", is_flag=True, help="Upgrade the connection with STARTTLS (usually port 587)."
@@ -118,6 +123,8 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
 )
+@AUTH
+@TOKEN_COMMAND
 @TEMPLATE
 @TEMPLATES
 @CANDIDATE
@@ -133,6 +140,8 @@ def send_command(
     bcc_self: bool,
     log_file: Path | None,
     smtputf8: bool,
+    auth: str | None,
+    token_command: str | None,
     template: str | None,
     template_dirs: tuple[Path, ...],
     candidate: Path | None,
@@ -151,13 +160,13 @@ def send_command(
         raise click.UsageError("--yes sends the letters, so it needs --smtp HOST[:PORT]")
     check_template(template, template_dirs)
     batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
-    from thankyou.send import SmtpSettings
+    from thankyou.account import MailAccount
 
-    settings = SmtpSettings(
-        host=server[0] if server else "", port=server[1] if server else None, user=user,
-        password=_smtp_password(user) if yes and user else None,
-        security="ssl" if use_ssl else "starttls" if starttls else "plain",
-    )  # fmt: skip
+    # A dry run needs no server: it only lists what would be sent.
+    host, port = server if server is not None else ("", None)
+    secret = _smtp_secret(host, user, auth, token_command) if yes else None
+    security: Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
+    settings = MailAccount(host, port, user, security, secret).smtp()
     run = _SendRun(settings, not yes, limit, rate, bcc_self, smtputf8)
     try:
         for log_path, letters in batches:
@@ -172,14 +181,20 @@ def send_command(
     sys.exit(0 if run.ok and not failed else 1)
 
 
-def _smtp_password(user: str) -> str:
-    """The password from the environment, else asked for without echo; never an option."""
+def _smtp_secret(
+    host: str, user: str | None, auth: str | None, token_command: str | None
+) -> Password | OAuth2Token | None:
+    """The password (environment, keyring, prompt) or OAuth 2.0 token; never an option."""
     from thankyou.send import PASSWORD_ENV
 
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
-    return password
+    try:
+        return credentials(
+            what="SMTP", host=host, user=user, auth=auth,
+            token_command=token_command, password_env=PASSWORD_ENV,
+        )  # fmt: skip
+    except ThankYouError as err:
+        echo_err(f"error: {err}")
+        sys.exit(1)
 
 
 def _send_batches(

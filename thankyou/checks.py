@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from thankyou import facts
 from thankyou._names import lookalike_reason, spelling_mismatch
+from thankyou._wording import wording_findings
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
@@ -31,7 +32,7 @@ from thankyou.models import Delivery, Interview, Style, ascii_email
 if TYPE_CHECKING:
     from thankyou.letter import Letter
 
-__all__ = ["CODES", "Finding", "check"]
+__all__ = ["CODES", "Finding", "check", "concerning", "letter_findings"]
 
 Level = Literal["error", "warning"]
 
@@ -49,7 +50,17 @@ CODES: dict[str, Level] = {
     "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
+    "phrase-form": "warning",
+    "greeting": "warning",
+    "concern-unanswered": "warning",
+    "placeholder": "error",
+    "personal-punctuation": "warning",
+    "old-date": "warning",
+    "early-follow-up": "warning",
 }
+
+#: Codes that :func:`letter_findings` returns, about letters rather than facts.
+LETTER_CODES = frozenset({"early-follow-up"})
 
 #: SPEC §7: a thank-you email over this many words is too long.
 MAX_EMAIL_WORDS = 200
@@ -118,9 +129,63 @@ _SAY = {
         "The thank-you email to {name} runs to {words} words: keep it to {limit} by "
         "shortening the personal paragraph or the highlights."
     ),
+    "phrase-form/sentence": (
+        '"{value}" is a sentence where a phrase is wanted: the letters set it apart as a '
+        'sentence of its own; a phrase reads better, for example "{example}".'
+    ),
+    "phrase-form/capital": (
+        '"{value}" starts with a capital the letters keep, in case it is a name; '
+        'if it is not, write "{better}".'
+    ),
+    "phrase-form/fragment": (
+        '"{value}" is neither a phrase nor a sentence: write the topic ("my Scala '
+        'experience") or a whole sentence ("I have not used Scala yet.").'
+    ),
+    "phrase-form/thanks": (
+        '{count} sentences of the personal paragraph start with "Thank you", and the letter '
+        "opens with one: say it once, and let the rest say what you took away."
+    ),
+    "phrase-form/answer": (
+        '"{value}" reads as a phrase, but the letters set the answer as a sentence after '
+        '"You asked about …": write it as one, for example "I have started running our '
+        'side project on a managed cluster."'
+    ),
+    "greeting/honorific": (
+        'The honorific "{honorific}" needs family_name to be used ("Dear {honorific} …,"); '
+        'until then the letter says "Dear {name},". Add family_name.'
+    ),
+    "greeting/own-honorific": (
+        '"{name}" seems to carry its own honorific: write it in honorific = "{prefix}", give '
+        "family_name, and keep name as the person writes it without the honorific."
+    ),
+    "greeting/first-name": (
+        'The letter to {name} opens "Dear {name},": if you are on first-name terms, add '
+        'given_name (the name you call them by) for "Hi …,".'
+    ),
+    "concern-unanswered": (
+        'The concern "{topic}" has no answer: add answer = "…", a sentence on what you are '
+        "doing about it, so the letter does not raise it and leave it open."
+    ),
     "too-long/pages": (
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
         "paragraph or the highlights so it fits on one."
+    ),
+    "placeholder": (
+        '"{value}" is the example that `thankyou new` wrote: replace it with your own, '
+        "or remove the line if it does not apply."
+    ),
+    "personal-punctuation": (
+        'The personalised paragraph for {name} ends "…{end}" without a full stop, question '
+        "or exclamation mark: finish its last sentence."
+    ),
+    "old-date": (
+        "The interview is dated {date}, {days} days ago: check the year, since the letters "
+        "and the plan count from this date."
+    ),
+    "early-follow-up": (
+        "The follow-up to {name} is dated {date}, before {decision}, the day they said they "
+        "would decide by ({days} days after the interview), so you cannot have heard back yet: "
+        "let it thank and restate your interest, or write it after {decision}."
     ),
 }
 
@@ -137,6 +202,7 @@ def check(
     tz: dt.tzinfo | None = None,
     base_dir: str | Path | None = None,
     template_dirs: Sequence[str | Path] = (),
+    lengths: bool = True,
 ) -> list[Finding]:
     """Return what should be fixed or looked at before the letters are sent.
 
@@ -152,6 +218,8 @@ def check(
             paths (letterhead, signature, fonts) are resolved, as ``load`` does.
         template_dirs: Folders of user templates, searched before the built-ins
             when the letters are composed to measure their length.
+        lengths: Measure the letters (``too-long``): composes them and lays out
+            the paper ones. ``thankyou render`` turns it off, having its own letters.
 
     Returns:
         Findings, errors first, then by field path (``panel[2]`` before ``panel[10]``).
@@ -167,7 +235,7 @@ def check(
     if model is not None:
         findings += [
             f
-            for f in _model_findings(model, _aware(now, tz), tz, template_dirs)
+            for f in _model_findings(model, _aware(now, tz), tz, template_dirs, lengths)
             if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
         ]
     return sorted(findings, key=_sort_key)
@@ -178,13 +246,20 @@ def _model_findings(
     now: dt.datetime,
     tz: dt.tzinfo | None,
     template_dirs: Sequence[str | Path],
+    lengths: bool = True,
 ) -> Iterator[Finding]:
     yield from _name_findings(interview)
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
-    letters = _compose_default(interview, now.date(), template_dirs)
-    yield from _length_findings(interview, letters)
+    for key, field, values in wording_findings(interview):
+        yield _finding(key, field, **values)
+    yield from _placeholder_findings(interview)
+    yield from _punctuation_findings(interview)
+    yield from _old_date(interview, now, tz)
+    if lengths:
+        letters = _compose_default(interview, now.date(), template_dirs)
+        yield from _length_findings(interview, letters)
 
 
 def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
@@ -408,3 +483,114 @@ def _panel_letters(interview: Interview, letters: Sequence[Letter]) -> Iterator[
     for letter in letters:
         if letter.recipient.name in index:
             yield index[letter.recipient.name], letter
+
+
+# -- left from `thankyou new`, unfinished, in the wrong year, too early ---------------------------
+
+
+def _placeholder_findings(interview: Interview) -> Iterator[Finding]:
+    from thankyou._placeholders import placeholders  # late: reads the starter file
+
+    for field, value in placeholders(interview.model_dump(mode="json")):
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        yield _finding("placeholder", field, value=shown.replace("\n", ", "))
+
+
+#: Sentence-final punctuation (Latin, CJK, Arabic, Devanagari, Ethiopic), and what may follow it.
+_FINAL = ".!?…。！？؟।።"
+_CLOSERS = "\"'”’»)]）」』"
+
+
+def _punctuation_findings(interview: Interview) -> Iterator[Finding]:
+    for i, member in enumerate(interview.panel):
+        text = (member.personal or "").rstrip().rstrip(_CLOSERS)
+        if text and text[-1] not in _FINAL:
+            end = member.personal.rstrip()[-20:] if member.personal else ""
+            yield _finding(
+                "personal-punctuation", f"panel[{i}].personal", name=member.name, end=end
+            )
+
+
+#: An interview longer ago than this is most likely dated in the wrong year.
+OLD_AFTER = dt.timedelta(days=60)
+
+
+def _old_date(interview: Interview, now: dt.datetime, tz: dt.tzinfo | None) -> Iterator[Finding]:
+    since = now - _aware(interview.when, tz)
+    if since > OLD_AFTER:
+        yield _finding("old-date", "date", date=interview.when.date().isoformat(), days=since.days)
+
+
+def letter_findings(
+    interview: Interview, letters: Sequence[Letter], *, tz: dt.tzinfo | None = None
+) -> list[Finding]:
+    """Findings about the letters themselves, for ``thankyou render``: a follow-up too early.
+
+    A follow-up letter dated before the day they said they would decide by
+    (``early-follow-up``) comes before the candidate could have heard back.
+    """
+    days = interview.decision_within_days
+    if days is None:
+        return []
+    decision = _aware(interview.when, tz).date() + dt.timedelta(days=days)
+    return [
+        _finding(
+            "early-follow-up",
+            "decision_within_days",
+            name=letter.recipient.name,
+            date=_day(letter.date),
+            decision=_day(decision),
+            days=days,
+        )
+        for letter in letters
+        if letter.template.startswith("follow-up/") and letter.date < decision
+    ]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+# -- which findings concern which letters (for `thankyou render`) -----------------------------
+
+#: Findings that concern one family of letters only: the 24-hour rule and the personalised
+#: paragraph are the thank-you letters'; the decision date is the follow-up's.
+_ONLY_FOR = {
+    "late": "thank-you",
+    "missing-personal": "thank-you",
+    "duplicate-personal": "thank-you",
+    "personal-punctuation": "thank-you",
+    "too-long": "thank-you",
+    "early-follow-up": "follow-up",
+}
+_PERSON = re.compile(r"^(panel\[\d+\]|references\[\d+\]|recruiter)(?=$|[.\[])")
+
+
+def concerning(
+    findings: Sequence[Finding], interview: Interview, letters: Sequence[Letter]
+) -> list[Finding]:
+    """The findings that concern ``letters``: about the interview, or about one of their readers.
+
+    A finding about a person (``panel[1].personal``) concerns only the letters
+    to that person; some concern one family only (``late`` the thank-you
+    letters, ``early-follow-up`` the follow-up).
+    """
+    readers = {path for letter in letters for path in _reader_paths(interview, letter)}
+    families = {letter.template.split("/", 1)[0] for letter in letters}
+    kept = []
+    for finding in findings:
+        family = _ONLY_FOR.get(finding.code)
+        if family is not None and family not in families:
+            continue
+        person = _PERSON.match(finding.field)
+        if person is None or person.group(1) in readers:
+            kept.append(finding)
+    return kept
+
+
+def _reader_paths(interview: Interview, letter: Letter) -> Iterator[str]:
+    name = letter.recipient.name
+    yield from (f"panel[{i}]" for i, m in enumerate(interview.panel) if m.name == name)
+    yield from (f"references[{i}]" for i, r in enumerate(interview.references) if r.name == name)
+    if interview.recruiter is not None and interview.recruiter.name == name:
+        yield "recruiter"

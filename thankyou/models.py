@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,7 @@ from thankyou import _text
 
 __all__ = [
     "Candidate",
+    "Concern",
     "Delivery",
     "Interview",
     "Interviewer",
@@ -130,6 +132,10 @@ class Interviewer(_Model):
     name: Line
     honorific: Line | None = None
     family_name: Line | None = None
+    #: The name used on first-name terms ("Mei"); never derived from ``name``.
+    given_name: Line | None = None
+    #: The whole greeting line, used verbatim ("Dear Professor Okafor,").
+    salutation: Line | None = None
     title: Line | None = None
     email: Email | None = None
     address: AddressLines = []
@@ -166,6 +172,8 @@ class Recruiter(_Model):
     """The recruiter who arranged the interview."""
 
     name: Line
+    given_name: Line | None = None
+    salutation: Line | None = None
     agency: Line | None = None
     phone: Line | None = None
     email: Email | None = None
@@ -180,6 +188,8 @@ class Reference(_Model):
     """A reference to brief before the employer calls."""
 
     name: Line
+    given_name: Line | None = None
+    salutation: Line | None = None
     relationship: Phrase | None = None
     email: Email
     phone: Line | None = None
@@ -189,6 +199,25 @@ class Reference(_Model):
     def salutation_name(self) -> str:
         """The name after "Dear"."""
         return self.name
+
+
+def _concern_table(value: Any) -> Any:
+    # The first form, a plain string, is a concern raised by no one in particular.
+    return {"topic": value} if isinstance(value, str) else value
+
+
+class Concern(_Model):
+    """A problem area from the interview, and what the candidate is doing about it."""
+
+    #: What was asked about, as a phrase ("my Kubernetes experience").
+    topic: Phrase
+    #: Panel members who raised it (their ``name`` or ``given_name``); empty: everyone.
+    raised_by: list[Line] = []
+    #: What the candidate is doing about it, as a sentence.
+    answer: Phrase | None = None
+
+
+ConcernEntry = Annotated[Concern, BeforeValidator(_concern_table)]
 
 
 def _resolve_path(value: Any, info: ValidationInfo) -> Any:
@@ -228,6 +257,11 @@ class Style(_Model):
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     signature: ExistingFile | None = None
     extra_fonts: list[ExistingFile] = []
+    #: Envelope size for ``-f envelope``: ``None`` follows the paper (US #10 with
+    #: Letter, DL with A4); ``"c5"`` or ``"c6"`` for those ISO 269 sizes.
+    envelope: Literal["us10", "dl", "c5", "c6"] | None = None
+    #: ``-f auto`` also writes an envelope for each letter that goes by post or hand.
+    envelopes: bool = False
 
 
 def _parse_when(value: Any) -> Any:
@@ -250,6 +284,33 @@ def _parse_when(value: Any) -> Any:
     )
 
 
+def _country(value: Any) -> Any:
+    """ISO 3166-1 alpha-2 (``US``), or ISO 3166-2 with a subdivision (``DE-BY``), upper-cased.
+
+    The ``holidays`` package must know the country (and subdivision).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(
+        r"[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?", value.strip()
+    ):
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not an ISO 3166 country code such as US or DE (or DE-BY for a region)",
+            {"value": str(value)[:40]},
+        )
+    code = value.strip().upper()
+    from thankyou._holidays import known_country  # lazy: the holidays package is large
+
+    if not known_country(code):
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not a country or region whose public holidays are known",
+            {"value": code},
+        )
+    return code
+
+
 class Interview(_Model):
     """Everything known about one interview: the facts file, validated."""
 
@@ -259,14 +320,18 @@ class Interview(_Model):
     location: Line | None = None
     decision_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
     highlights: list[Phrase] = Field(default=[], max_length=10)
-    concerns: list[Phrase] = Field(default=[], max_length=5)
+    concerns: list[ConcernEntry] = Field(default=[], max_length=5)
     next_steps: Phrase | None = None
+    #: How the candidate's experience meets the team's need (phrase or sentence).
+    fit: Phrase | None = None
     template: Line | None = None
     candidate: Candidate
     panel: list[Interviewer] = Field(min_length=1, max_length=50)
     recruiter: Recruiter | None = None
     references: list[Reference] = Field(default=[], max_length=20)
     style: Style = Style()
+    #: ISO 3166 country (``US``) or region (``DE-BY``) whose public holidays the plan avoids.
+    country: Annotated[str, BeforeValidator(_country)] | None = None
 
     @field_validator("panel")
     @classmethod
@@ -279,6 +344,20 @@ class Interview(_Model):
                 {"first": primaries[0], "second": primaries[1]},
             )
         return panel
+
+    @model_validator(mode="after")
+    def _concerns_name_the_panel(self) -> Interview:
+        known = {m.name for m in self.panel} | {m.given_name for m in self.panel if m.given_name}
+        for i, concern in enumerate(self.concerns):
+            for j, name in enumerate(concern.raised_by):
+                if name not in known:
+                    names = ", ".join(repr(m.name) for m in self.panel)
+                    raise PydanticCustomError(
+                        "unknown_raiser",
+                        "'{name}' is not on the panel; use a panel member's name: {names}",
+                        {"name": name, "names": names, "field": f"concerns[{i}].raised_by[{j}]"},
+                    )
+        return self
 
     @property
     def primary(self) -> Interviewer:
