@@ -450,7 +450,9 @@ def test_a_bad_spreadsheet_row_fails_alone(runner, tmp_path):
     )
     assert result.exit_code == 1
     # The good row renders, with the check that concerns it (no personal column).
-    assert result.stderr.startswith(f"warning: {path}:2: panel[0].personal: Ann Lee has no")
+    assert result.stderr.startswith(
+        f"warning: {path}:2: panel[0] (Ann Lee).personal: Ann Lee has no"
+    )
     assert f"error: {path}:3: email: 'bo@' is not a valid email address" in result.stderr
     assert result.stderr.endswith("1 written, 0 skipped, 1 failed, 1 warning.\n")
     assert result.stdout == f"{tmp_path / 'out/acme/ann-lee.txt'}\n"
