@@ -274,3 +274,16 @@ def test_steps_already_due_are_marked_overdue():
         assert ("(overdue)" in item) is (step.due < later), step.key
     assert any("(overdue)" in item for item in items)
     assert not all("(overdue)" in item for item in items)
+
+
+def test_a_follow_up_run_shows_what_render_would_report_for_it():
+    """-t follow-up/status: one card, and no `late` finding, which concerns thank-you letters."""
+    later = NOW + dt.timedelta(days=3)
+    page = thankyou.preview(
+        EXAMPLES / "panel-interview.toml", template="follow-up/status", today=TODAY, now=later
+    )
+    parsed = dom(page)
+    assert [c["data-recipient"] for c in parsed.having("article", "letter")] == ["Priya Raman"]
+    assert "late · date" not in "".join(parsed.text)
+    themselves = thankyou.preview(EXAMPLES / "panel-interview.toml", today=TODAY, now=later)
+    assert "late · date" in "".join(dom(themselves).text)

@@ -146,7 +146,7 @@ def _section(
 
     try:
         letters = thankyou.compose(interview, template, template_dirs=template_dirs, today=today)
-        findings = thankyou.check(interview, now=now, template_dirs=template_dirs)
+        findings = _findings(interview, letters, now, template_dirs)
     except ThankYouError as err:
         return _Section(anchor, loaded.source, title=_title(interview), error=str(err))
     essentials = _essentials([(letter.paragraphs, letter.personal) for letter in letters])
@@ -169,6 +169,24 @@ def _section(
         overdue=frozenset(s.key for s in the_plan if s.due < the_plan.created),
         counts=Counter(f.level for f in findings),
     )
+
+
+def _findings(
+    interview: Interview,
+    letters: Sequence[Letter],
+    now: dt.datetime | None,
+    template_dirs: Sequence[str | Path],
+) -> list[Finding]:
+    """What `check` finds and `render` would report for these letters, and nothing else.
+
+    A finding about a reader with no letter in the run, or for another family of
+    letters (``late`` for a follow-up run), is left out, as ``render`` leaves it.
+    """
+    from thankyou.checks import check, concerning, letter_findings
+
+    found = check(interview, now=now, template_dirs=template_dirs)
+    found += letter_findings(interview, letters)
+    return concerning(found, interview, letters)
 
 
 def _title(interview: Interview) -> str:
