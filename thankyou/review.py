@@ -127,7 +127,8 @@ def _loaded(facts: Source | Iterable[Source]) -> list[Loaded]:
                 loaded += load_many(item)
             except FactsError as err:
                 loaded.append(Loaded(str(item), error=err))
-    return loaded
+    # A file that held only warnings (a candidate file in a folder) has nothing to show.
+    return [one for one in loaded if one.interview is not None or one.error is not None]
 
 
 def _section(
