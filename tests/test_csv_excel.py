@@ -67,9 +67,21 @@ def test_a_date_excel_reformatted_gets_a_hint(tmp_path):
     (loaded,) = load_many(path)
     message = str(loaded.error)
     assert message.startswith(f"{path}:2: date: '03/12/2026 13:30' is not a date")
-    assert "spreadsheet program has probably reformatted the date" in message
-    assert "3 December or 12 March" in message
-    assert "format the date column as Text" in message
+    assert message.endswith(
+        "a spreadsheet program has probably reformatted it in its own order: format the date "
+        "column as Text and write 2026-12-03T13:30 or 2026-03-12T13:30, whichever you meant"
+    )
+
+
+def test_an_unambiguous_reformatted_date_gets_its_one_reading(tmp_path):
+    """24.11.26 9:05 can only be 24 November: the hint gives that one ISO 8601 form."""
+    path = _write(
+        tmp_path,
+        "company,position,date,name,email,candidate_name,candidate_email\n"
+        "Acme,Engineer,24.11.26 9:05,Ann Lee,ann@acme.example,Alex Morgan,alex@example.com\n",
+    )
+    (loaded,) = load_many(path)
+    assert str(loaded.error).endswith("format the date column as Text and write 2026-11-24T09:05")
 
 
 def test_a_date_that_is_simply_wrong_gets_no_excel_hint(tmp_path):

@@ -254,17 +254,31 @@ def _for_spreadsheet(err: FactsError, path: Path, extra: Mapping[str, Any]) -> F
 
 
 #: A date as Excel shows it in the user's locale: 03/12/2026, 3.12.26 13:30.
-_LOCALE_DATE = re.compile(r"'\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+_LOCALE_DATE = re.compile(r"'(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:[ T]+(\d{1,2}:\d{2}))?")
 
 
 def _excel_date(problem: FieldProblem) -> FieldProblem:
-    """Add a hint when a date cell looks reformatted by a spreadsheet program."""
-    if problem.field != "date" or not _LOCALE_DATE.search(problem.message):
+    """Add a hint when a date cell looks reformatted by a spreadsheet program.
+
+    The order of day and month cannot be known (03/12 is 3 December in Europe,
+    12 March in the US), so the hint gives both ISO 8601 readings to choose from.
+    """
+    found = _LOCALE_DATE.search(problem.message)
+    if problem.field != "date" or found is None:
         return problem
+    first, second, year, time = found.groups()
+    year = year if len(year) == 4 else f"20{year}"
+    clock = f"T{int(time.split(':')[0]):02d}:{time.split(':')[1]}" if time else ""
+    readings = dict.fromkeys(
+        f"{year}-{int(month):02d}-{int(day):02d}{clock}"
+        for day, month in ((first, second), (second, first))
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+    )
+    choose = " or ".join(readings) if readings else "YYYY-MM-DD"
     hint = (
-        "; a spreadsheet program has probably reformatted the date in its own order "
-        "(03/12 can be 3 December or 12 March): format the date column as Text and write "
-        "2026-12-03T13:30, or save the file again with dates as YYYY-MM-DD"
+        "; a spreadsheet program has probably reformatted it in its own order: format the "
+        f"date column as Text and write {choose}"
+        + (", whichever you meant" if len(readings) > 1 else "")
     )
     return replace(problem, message=problem.message + hint)
 
