@@ -60,6 +60,13 @@ def _parse_smtp(ctx: click.Context, param: click.Parameter, value: str) -> tuple
     return host, int(port) if port else None
 
 
+def _parse_smtp_if_given(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, int | None] | None:
+    """As :func:`_parse_smtp`; None when not given (a dry run needs no server)."""
+    return None if value is None else _parse_smtp(ctx, param, value)
+
+
 def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """N, N/min, N/h or N/s: messages per minute."""
     if value is None:
@@ -81,10 +88,10 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtp",
     "server",
-    required=True,
-    callback=_parse_smtp,
+    callback=_parse_smtp_if_given,
     metavar="HOST[:PORT]",
-    help="SMTP server; the port defaults to 25, 587 with --starttls, 465 with --ssl.",
+    help="SMTP server (needed with --yes); the port defaults to 25, 587 with --starttls, "
+    "465 with --ssl.",
 )
 @click.option(
     "--user",
@@ -126,7 +133,7 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @CANDIDATE
 def send_command(
     facts: tuple[Path, ...],
-    server: tuple[str, int | None],
+    server: tuple[str, int | None] | None,
     user: str | None,
     starttls: bool,
     use_ssl: bool,
@@ -152,13 +159,17 @@ def send_command(
     """
     if starttls and use_ssl:
         raise click.UsageError("choose one of --starttls and --ssl")
+    if yes and server is None:
+        raise click.UsageError("--yes sends the letters, so it needs --smtp HOST[:PORT]")
     check_template(template, template_dirs)
     batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
     from thankyou.account import MailAccount
 
-    secret = _smtp_secret(server[0], user, auth, token_command) if yes else None
+    # A dry run needs no server: it only lists what would be sent.
+    host, port = server if server is not None else ("", None)
+    secret = _smtp_secret(host, user, auth, token_command) if yes else None
     security: Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
-    settings = MailAccount(server[0], server[1], user, security, secret).smtp()
+    settings = MailAccount(host, port, user, security, secret).smtp()
     run = _SendRun(settings, not yes, limit, rate, bcc_self, smtputf8)
     try:
         for log_path, letters in batches:

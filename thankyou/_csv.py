@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from thankyou import _parsers
-from thankyou.errors import FactsError
+from thankyou.errors import FactsError, FieldProblem
 from thankyou.facts import Loaded, validate
 from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Style
 
@@ -38,6 +38,8 @@ _COLUMNS = frozenset(
     + [f"{prefix}_{field}" for prefix, fields in _PREFIXED.items() for field in fields]
 )
 _KEY = ("company", "position", "date")
+#: Each column without its underscores, for headers written with other separators or none.
+_SQUASHED = {column.replace("_", ""): column for column in _COLUMNS}
 
 
 def read(path: Path, extra: Mapping[str, Any]) -> list[Loaded]:
@@ -94,12 +96,9 @@ def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, 
         raise FactsError(f"cannot read the header row: {header}", source=source, line=1)
     if not header or not any(cell.strip() for cell in header):
         raise FactsError("is empty; the first row must name the columns", source=source, line=1)
-    names = [name.strip() for name in header]
-    warnings = tuple(
-        f"{source}:1: column {raw!r} has stray spaces; read as {name!r}"
-        for raw, name in zip(header, names, strict=True) if raw != name
-    )  # fmt: skip
-    _check_columns(names, source)
+    names = [_column_name(name) for name in header]
+    warnings: tuple[str, ...] = ()
+    _check_columns(header, names, source)
     rows: list[_Row] = []
     bad: list[Loaded] = []
     start = reader.line_num + 1
@@ -111,6 +110,8 @@ def _rows(text: str, source: str) -> tuple[list[_Row], list[Loaded], tuple[str, 
             )
         elif any(cell.strip() for cell in cells):
             rows.append((start, {n: c for n, c in zip(names, cells, strict=False) if c.strip()}))
+            if "" in rows[-1][1]:
+                warnings = _unnamed(source, start, warnings)
         start = reader.line_num + 1
     return rows, bad, warnings
 
@@ -183,18 +184,50 @@ def _delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d])  # ties (a one-column file) fall to the comma
 
 
-def _check_columns(names: list[str], source: str) -> None:
+def _column_name(header: str) -> str:
+    """The column a header cell names: ``" Candidate Name"`` -> ``candidate_name``.
+
+    Case, surrounding spaces and the spaces, hyphens or underscores between words do
+    not matter, as Excel users write headers (``E-mail``, ``Candidate Name``).
+    """
+    name = re.sub(r"[\s\-]+", "_", header.strip()).lower()
+    return _SQUASHED.get(name.replace("_", ""), name)
+
+
+def _check_columns(header: list[str], names: list[str], source: str) -> None:
+    """Report every problem of the header row at once: unknown and repeated columns.
+
+    A column without a name (the empty trailing columns a spreadsheet program
+    leaves, ``a;b;;``) is no problem; its cells are ignored.
+    """
+    problems: list[FieldProblem] = []
     seen: set[str] = set()
-    for name in names:
+    for raw, name in zip(header, names, strict=True):
+        if not name:
+            continue
         if name in seen:
-            raise FactsError(
-                f"column {name!r} appears twice; keep one", source=source, line=1, field=name
-            )
-        seen.add(name)
-        if name not in _COLUMNS:
+            message = f"column {raw.strip()!r} appears twice; keep one"
+        elif name not in _COLUMNS:
             close = difflib.get_close_matches(name, sorted(_COLUMNS), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise FactsError(f"unknown column {name!r}{hint}", source=source, line=1, field=name)
+            message = f"unknown column {raw.strip()!r}{hint}"
+        else:
+            seen.add(name)
+            continue
+        problems.append(FieldProblem(raw.strip(), message, 1))
+    if problems:
+        raise FactsError(problems[0].message, source=source, problems=tuple(problems))
+
+
+def _unnamed(source: str, line: int, warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """Warn once per file that a column without a name holds values, which are ignored."""
+    if any(": a column without a name" in w for w in warnings):
+        return warnings
+    return (
+        *warnings,
+        f"{source}:{line}: a column without a name holds values; they are ignored "
+        "(name the column, or delete it)",
+    )
 
 
 def _interview(path: Path, group: list[_Row], extra: Mapping[str, Any]) -> list[Loaded]:
@@ -264,14 +297,47 @@ def _only(err: FactsError, index: int) -> FactsError:
 
 def _for_spreadsheet(err: FactsError, path: Path, extra: Mapping[str, Any]) -> FactsError:
     """Name columns, not model paths: ``panel[2].email`` is the ``email`` cell of its line."""
-    problems = tuple(replace(p, field=_column(p.field)) for p in err.problems)
+    # The line names the row, so the field needs no person's name beside it.
+    problems = tuple(
+        _excel_date(replace(p, field=_column(p.field), who=None)) for p in err.problems
+    )
     if "candidate" not in extra:
         hint = "add candidate_name and candidate_email columns, or pass --candidate FILE"
         problems = tuple(
-            replace(p, message=f"{p.message}; {hint}") if p.field == "candidate" else p
+            replace(p, message=f"is required; {hint}") if p.field == "candidate" else p
             for p in problems
         )
     return FactsError(problems[0].message, source=str(path), problems=problems)
+
+
+#: A date as Excel shows it in the user's locale: 03/12/2026, 3.12.26 13:30.
+_LOCALE_DATE = re.compile(r"'(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:[ T]+(\d{1,2}:\d{2}))?")
+
+
+def _excel_date(problem: FieldProblem) -> FieldProblem:
+    """Add a hint when a date cell looks reformatted by a spreadsheet program.
+
+    The order of day and month cannot be known (03/12 is 3 December in Europe,
+    12 March in the US), so the hint gives both ISO 8601 readings to choose from.
+    """
+    found = _LOCALE_DATE.search(problem.message)
+    if problem.field != "date" or found is None:
+        return problem
+    first, second, year, time = found.groups()
+    year = year if len(year) == 4 else f"20{year}"
+    clock = f"T{int(time.split(':')[0]):02d}:{time.split(':')[1]}" if time else ""
+    readings = dict.fromkeys(
+        f"{year}-{int(month):02d}-{int(day):02d}{clock}"
+        for day, month in ((first, second), (second, first))
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+    )
+    choose = " or ".join(readings) if readings else "YYYY-MM-DD"
+    hint = (
+        "; a spreadsheet program has probably reformatted it in its own order: format the "
+        f"date column as Text and write {choose}"
+        + (", whichever you meant" if len(readings) > 1 else "")
+    )
+    return replace(problem, message=problem.message + hint)
 
 
 def _column(field: str) -> str:

@@ -90,12 +90,14 @@ class Finding:
 
 #: What each finding says; the key is the code, or ``code/variant``.
 _SAY = {
-    "missing-contact": "The {what} is missing: {hint}.",
-    "bad-email": 'The address "{address}" is not valid: {reason} Correct it.',
+    # The first three say what `thankyou render` says of the same facts, word for word.
+    "missing-contact": "is required for this delivery: {hint}.",
+    "bad-email": "'{address}' is not a valid email address: {reason}",
     "invalid": "{msg}.",
     "name-spelling": (
         'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
-        "check how this person spells their name, since the letter prints it as written."
+        "check the spelling of the name or of the address, since the letter prints the "
+        "name as written and goes to the address as written."
     ),
     "name-format/lower": (
         '"{name}" is all lower case: write it as the person does (ignore this if they write it so).'
@@ -348,7 +350,8 @@ def _error_finding(error: Any) -> Finding:
         return _finding("bad-email", field_path(loc), address=ctx["address"], reason=ctx["reason"])
     # Anything else reads as `thankyou render` would report it (paths, "did you mean ...?").
     problem = facts.field_problem(error, {})
-    return _finding("invalid", problem.field, msg=problem.message[:1].upper() + problem.message[1:])
+    # The same words as `thankyou render` prints, so the two commands read alike.
+    return _finding("invalid", problem.field, msg=problem.message)
 
 
 def _patch(data: dict[str, Any], error: Any) -> str:

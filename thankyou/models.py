@@ -117,6 +117,11 @@ class Delivery(enum.StrEnum):
     hand = "hand"
 
 
+def _lower(value: Any) -> Any:
+    # A choice reads the same in any case: delivery = "Post", paper = "A4".
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
@@ -143,7 +148,7 @@ class Interviewer(_Model):
     title: Line | None = None
     email: Email | None = None
     address: AddressLines = []
-    delivery: Delivery = Delivery.email
+    delivery: Annotated[Delivery, BeforeValidator(_lower)] = Delivery.email
     primary: bool = False
     personal: Block | None = None
 
@@ -254,9 +259,9 @@ def _letterhead(value: Any, info: ValidationInfo) -> Any:
 class Style(_Model):
     """How documents look: paper, font, layout, letterhead and signature."""
 
-    paper: Literal["letter", "a4"] = "letter"
-    font: Literal["serif", "sans"] = "serif"
-    layout: Literal["block", "window"] = "block"
+    paper: Annotated[Literal["letter", "a4"], BeforeValidator(_lower)] = "letter"
+    font: Annotated[Literal["serif", "sans"], BeforeValidator(_lower)] = "serif"
+    layout: Annotated[Literal["block", "window"], BeforeValidator(_lower)] = "block"
     #: ``True`` builds a letterhead from the candidate; a path uses that image.
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     signature: ExistingFile | None = None

@@ -77,6 +77,9 @@ class WriteReport:
     errors: list[str] = field(default_factory=list)
     #: Warnings about the input (e.g. a spreadsheet header with stray spaces).
     notes: list[str] = field(default_factory=list)
+    #: Formats left out for a reader they cannot reach (an .eml for someone without an
+    #: email address), one sentence each; not failures.
+    unreachable: list[str] = field(default_factory=list)
     #: Temporaries left by an interrupted earlier run, removed by this one.
     cleaned: list[Path] = field(default_factory=list)
 
@@ -187,7 +190,8 @@ def write(
         letters: Letters from :func:`thankyou.compose`.
         out_dir: The output folder (created when missing).
         formats: ``"auto"`` (email -> ``.eml``, post and hand -> ``.pdf``), a
-            format name, a comma-separated list, or a sequence of names.
+            format name, a comma-separated list, or a sequence of names. A reader
+            without an email address gets no ``.eml``; ``unreachable`` of the report says so.
         overwrite: Replace existing files; otherwise they are kept and reported as skipped.
         jobs: Worker processes rendering and writing in parallel; the report keeps
             the order of the letters.
@@ -251,9 +255,18 @@ def _plan(
     taken: set[Path] = {item.path for item in report.items}
     for letter in letters:
         for fmt in formats_for(letter, formats):
+            if fmt == "email" and letter.recipient.email is None:
+                report.unreachable.append(_no_address(letter))
+                continue
             path = _unique(_relative_path(letter, fmt), taken)
             taken.add(path)
             yield Item(letter, fmt, root / path)
+
+
+def _no_address(letter: Letter) -> str:
+    """The note for a reader an email cannot reach: skipped, not a failure of the run."""
+    how = {Delivery.post: "by post", Delivery.hand: "by hand"}.get(letter.delivery, "otherwise")
+    return f"{letter.recipient.name} has no email address (goes {how}): no .eml written"
 
 
 def _relative_path(letter: Letter, fmt: str) -> Path:
