@@ -221,11 +221,34 @@ def test_fonts_are_embedded_subsets_and_never_standard_14(letter: Letter, font: 
     assert used == {family, "DejaVuSans"}
 
 
-def test_cjk_name_without_a_font_warns_naming_field_and_characters(make_letter: MakeLetter) -> None:
-    """No bundled font has Han characters: a RenderWarning names the field and the characters."""
+def test_cjk_name_without_a_font_is_refused_naming_field_and_code_points(
+    make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No bundled font has Han characters and system fonts are off: no letter, a clear error."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
+    with pytest.raises(RenderError, match=r"recipient\.name: no font has 张伟 \(U\+5F20, U\+4F1F\)"):
+        render(with_recipient(make_letter, "张伟"))
+
+
+def test_allow_missing_glyphs_writes_the_letter_with_a_warning(
+    make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """allow_missing_glyphs=True: the letter is written and a RenderWarning names field and chars."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
     with pytest.warns(RenderWarning, match=r"recipient\.name: 张伟 \(U\+5F20, U\+4F1F\)"):
-        data = render(with_recipient(make_letter, "张伟"))
-    assert "Zhang" not in text_of(data)  # the letter is still written
+        data = render(with_recipient(make_letter, "张伟"), allow_missing_glyphs=True)
+    assert "Dear" in text_of(data)  # the letter is still written
+
+
+def test_missing_glyphs_outside_names_only_warn(
+    make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A character no font has in a body paragraph keeps today's warning, not an error."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
+    letter = make_letter(paragraphs=("We spoke about 数据 pipelines.",))
+    with pytest.warns(RenderWarning, match=r"paragraphs\[0\]: 数据"):
+        data = render(letter)
+    assert "pipelines" in text_of(data)
 
 
 def test_extra_font_covers_what_the_bundled_fonts_lack(
@@ -249,12 +272,6 @@ def test_an_unreadable_extra_font_is_a_render_error(letter: Letter, tmp_path: Pa
     bad.write_bytes(b"OTTO" + bytes(64))
     with pytest.raises(RenderError, match=r"style\.extra_fonts\[0\]"):
         render(letter, Style(extra_fonts=[bad]))
-
-
-def test_right_to_left_text_warns(make_letter: MakeLetter) -> None:
-    """Hebrew prints without bidi reordering in PDF, so the user is told."""
-    with pytest.warns(RenderWarning, match="right-to-left"):
-        render(with_recipient(make_letter, "דוד לוי"))
 
 
 # --- one page, overflow -------------------------------------------------------------------------

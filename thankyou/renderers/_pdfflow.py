@@ -21,10 +21,17 @@ __all__ = ["Together", "UnruntedParagraph", "spaced", "style"]
 
 
 @functools.cache
-def style(font: str, size: float, leading: float, cjk: bool = False) -> ParagraphStyle:
-    """Return the paragraph style for one font, size and leading (cached for the process)."""
+def style(
+    font: str, size: float, leading: float, cjk: bool = False, shaping: bool = False
+) -> ParagraphStyle:
+    """Return the paragraph style for one font, size and leading (cached for the process).
+
+    ``shaping`` sets the text through HarfBuzz (Arabic, Indic, Thai...); it is
+    off for other text because it costs time on every word.
+    """
     return ParagraphStyle(
-        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}",
+        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}{'-shaped' if shaping else ''}",
+        shaping=1 if shaping else 0,
         fontName=font,
         fontSize=size,
         leading=leading,

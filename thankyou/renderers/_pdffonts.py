@@ -29,8 +29,9 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from thankyou.errors import RenderError
+from thankyou.renderers import _pdfshape, _shaping, _sysfonts
 
-__all__ = ["Fonts", "MissingText", "fonts_for", "is_cjk", "is_rtl"]
+__all__ = ["Fonts", "MissingText", "Run", "display_runs", "fonts_for", "is_cjk", "is_rtl"]
 
 #: Bundled families: Style.font -> file stem. Four static faces each (issue #3).
 _FAMILIES = {"serif": "LiberationSerif", "sans": "LiberationSans"}
@@ -55,13 +56,45 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     reportlab writes such a character as ``<1F600>``: an odd-length hex string
     that readers reject or misread, so an emoji in a name copies out as another
     character. ToUnicode targets are UTF-16BE (ISO 32000-1 §9.10.3), so it must
-    be the surrogate pair ``<D83DDE00>``.
+    be the surrogate pair ``<D83DDE00>``. Shaped glyphs (``_pdfshape``) map to
+    the characters of their cluster, or to nothing.
     """
-    return _ASTRAL_ENTRY.sub(_utf16_entry, _reportlab_to_unicode_cmap(fontname, subset))
+    cmap = _reportlab_to_unicode_cmap(fontname, subset)
+    if any(_pdfshape_text(code) is not None for code in subset):
+        cmap = _CMAP_ENTRY.sub(lambda found: _cluster_entry(found, subset), cmap)
+        cmap = _BFCHAR.sub(_recount, cmap)
+    return _ASTRAL_ENTRY.sub(_utf16_entry, cmap)
+
+
+_CMAP_ENTRY = re.compile(r"^<([0-9A-F]{2})> <[0-9A-F]+>\n", re.MULTILINE)
+_BFCHAR = re.compile(r"^\d+ beginbfchar\n(.*?)endbfchar", re.MULTILINE | re.DOTALL)
+
+
+def _pdfshape_text(code: int) -> str | None:
+    if code < 0xF0000:  # the shaping module's codes live in plane 15 only
+        return None
+    from thankyou.renderers import _pdfshape
+
+    return _pdfshape.cluster_text(code)
+
+
+def _cluster_entry(found: re.Match[str], subset: Sequence[int]) -> str:
+    text = _pdfshape_text(subset[int(found.group(1), 16)])
+    if text is None:
+        return found.group(0)
+    if not text:  # the second glyph of a cluster: the first one carries the characters
+        return ""
+    return f"<{found.group(1)}> <{text.encode('utf-16-be').hex().upper()}>\n"
+
+
+def _recount(found: re.Match[str]) -> str:
+    entries = found.group(1)
+    return f"{entries.count(chr(10))} beginbfchar\n{entries}endbfchar"
 
 
 _reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # ttfonts looks the name up at call time
+_pdfshape.install()  # shaped words: one font at a time, copyable text (see _pdfshape)
 
 
 _lock = threading.Lock()
@@ -69,6 +102,10 @@ _lock = threading.Lock()
 _coverage: dict[str, frozenset[str]] = {}
 #: Resolved path of a user font -> its registered name.
 _extra_names: dict[Path, str] = {}
+#: Installed fonts found for characters no other font has, in the order found, by
+#: serif (True) or sans (False) letters; and (path, face index) -> registered name.
+_system: dict[bool, list[str]] = {True: [], False: []}
+_system_names: dict[tuple[Path, int], str] = {}
 
 
 @dataclass(frozen=True)
@@ -79,11 +116,18 @@ class Fonts:
     main: str
     #: Registered names tried in order for a character the main font lacks.
     fallbacks: tuple[str, ...]
+    #: Whether the letter is set in a serif face (installed fonts are chosen to match).
+    serif: bool = True
 
     @property
     def chain(self) -> tuple[str, ...]:
-        """Every font, main first."""
-        return (self.main, *self.fallbacks)
+        """Every font, main first, then the fallbacks and the installed fonts found so far."""
+        found = _system[self.serif] if _sysfonts.enabled() else ()
+        return (self.main, *self.fallbacks, *found)
+
+    def family_of(self, name: str) -> str:
+        """The family name of a registered font (what DOCX names), e.g. "DejaVu Sans"."""
+        return _families.get(name, name)
 
 
 @dataclass
@@ -96,6 +140,9 @@ class MissingText:
         """Record ``chars`` as uncovered in field ``where`` (order kept, no repeats)."""
         seen = self.by_field.setdefault(where, [])
         seen.extend(c for c in chars if c not in seen)
+
+    #: Fields holding complex-script text while the shaping extra is not installed.
+    unshaped: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.by_field)
@@ -111,7 +158,7 @@ def fonts_for(family: str, extra_fonts: Sequence[Path] = ()) -> Fonts:
     """
     main = _register_bundled(family)
     extras = tuple(_register_extra(path, index) for index, path in enumerate(extra_fonts))
-    return Fonts(main=main, fallbacks=(_PREFIX + _FALLBACK, *extras))
+    return Fonts(main=main, fallbacks=(_PREFIX + _FALLBACK, *extras), serif=family == "serif")
 
 
 def _register_bundled(family: str) -> str:
@@ -148,8 +195,14 @@ def _load(filename: str, name: str) -> str:
     return name
 
 
+#: Registered name -> the font's family name.
+_families: dict[str, str] = {}
+
+
 def _remember(font: TTFont, name: str) -> None:
     pdfmetrics.registerFont(font)
+    family = getattr(font.face, "familyName", b"")
+    _families[name] = family.decode("utf-8", "replace") if isinstance(family, bytes) else family
     # A cmap entry pointing at glyph 0 (.notdef) is a box, not coverage.
     cmap = font.face.charToGlyph
     _coverage[name] = frozenset(chr(code) for code, glyph in cmap.items() if glyph)
@@ -172,6 +225,34 @@ def _register_extra(path: Path, index: int) -> str:
             pdfmetrics.registerFontFamily(name, normal=name)
             _extra_names[key] = name
     return _extra_names[key]
+
+
+def _discover(chars: Iterable[str], fonts: Fonts) -> None:
+    """Register installed fonts for characters no font of ``fonts`` has yet."""
+    for char in chars:
+        if char.isspace() or any(char in _coverage[name] for name in fonts.chain):
+            continue
+        found = _sysfonts.find(char, fonts.serif)
+        if found is not None:
+            _register_system(found, fonts.serif)
+
+
+def _register_system(found: _sysfonts.SystemFont, serif: bool) -> None:
+    key = (found.path, found.index)
+    with _lock:
+        if key not in _system_names:
+            name = f"{_PREFIX}system{len(_system_names) + 1}"
+            try:
+                font = TTFont(name, str(found.path), subfontIndex=found.index)
+            except (TTFError, OSError):
+                return  # fontconfig called it TrueType but reportlab cannot read it: skip
+            _remember(font, name)
+            _families[name] = found.family
+            pdfmetrics.registerFontFamily(name, normal=name)
+            _system_names[key] = name
+        name = _system_names[key]
+        if name not in _system[serif]:
+            _system[serif].append(name)
 
 
 # --- runs -----------------------------------------------------------------------------------
@@ -238,28 +319,65 @@ def markup(text: str, fonts: Fonts, missing: MissingText, where: str) -> str:
     Every value is escaped (``A & B <Co>`` and ``<img src=...>`` print
     literally and open nothing, ROBUSTNESS §2); a line feed becomes ``<br/>``;
     characters the main font lacks go into ``<font face=...>`` runs of the
-    first fallback that has them. Characters no font has stay in the main font
-    (they print as the font's missing-glyph box) and are recorded in
-    ``missing`` under ``where`` so the caller can warn.
+    first fallback that has them, looking for an installed font when none
+    has. Right-to-left text is put in display order (:func:`display_runs`).
+    Characters no font has stay in the main font (they print as the font's
+    missing-glyph box) and are recorded in ``missing`` under ``where`` so the
+    caller can warn or refuse.
     """
     main = _coverage[fonts.main]
-    if main.issuperset(text.replace("\n", "")):  # the common case: one font, no look-ups
+    flat = text.replace("\n", "")
+    if main.issuperset(flat) and not _shaping.needs_bidi(flat):  # the common case: one font
         return escape(text).replace("\n", "<br/>")
-    return "<br/>".join(_markup_line(line, fonts, missing, where) for line in text.split("\n"))
+    if _shaping.needs_shaping(flat) and not _shaping.available() and where not in missing.unshaped:
+        missing.unshaped.append(where)
+    lines = []
+    for line in text.split("\n"):
+        parts = []
+        for run in display_runs(line, fonts, missing, where):
+            if run.font == fonts.main:
+                parts.append(escape(run.text))
+            else:
+                parts.append(f'<font face="{run.font}">{escape(run.text)}</font>')
+        lines.append("".join(parts))
+    return "<br/>".join(lines)
 
 
-def _markup_line(line: str, fonts: Fonts, missing: MissingText, where: str) -> str:
-    parts: list[str] = []
-    covers = [_coverage[name] for name in fonts.chain]
-    for index, run in runs(line, fonts):
-        lost = [c for c in run if not c.isspace() and not any(c in cov for cov in covers)]
-        if lost:
-            missing.add(where, lost)
-        if index <= 0:
-            parts.append(escape(run))
-        else:
-            parts.append(f'<font face="{fonts.chain[index]}">{escape(run)}</font>')
-    return "".join(parts)
+@dataclass(frozen=True)
+class Run:
+    """A piece of one line drawn in one font and one direction."""
+
+    text: str
+    #: Registered reportlab font name.
+    font: str
+    #: Whether HarfBuzz must lay the run out right to left.
+    rtl: bool = False
+
+
+def display_runs(line: str, fonts: Fonts, missing: MissingText, where: str) -> list[Run]:
+    """Split one line into runs of one font and one direction, in display order.
+
+    This is what a renderer needs to draw a line itself (with
+    ``ttfonts.shapeStr`` per run) or to build Paragraph markup. Installed
+    fonts are looked up for characters no font of ``fonts`` has; characters
+    still without a font are recorded in ``missing`` under ``where`` and
+    their run uses the main font.
+    """
+    _discover(line, fonts)
+    chain = fonts.chain
+    covers = [_coverage[name] for name in chain]
+    if _shaping.needs_bidi(line) and _shaping.available():
+        pieces = _shaping.visual_runs(line)
+    else:
+        pieces = [(line, False)]
+    result: list[Run] = []
+    for piece, rtl in pieces:
+        for index, text in runs(piece, fonts):
+            lost = [c for c in text if not c.isspace() and not any(c in cov for cov in covers)]
+            if lost:
+                missing.add(where, lost)
+            result.append(Run(text, chain[max(index, 0)], rtl))
+    return result
 
 
 # --- scripts the layout treats differently ---------------------------------------------------

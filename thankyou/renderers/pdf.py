@@ -24,6 +24,7 @@ import io
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import black
@@ -44,7 +45,7 @@ from reportlab.platypus.flowables import HRFlowable
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _layout, _pdfflow, _pdffonts
+from thankyou.renderers import _layout, _pdfflow, _pdffonts, _shaping
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
 
 __all__ = ["count_pages", "render"]
@@ -94,7 +95,6 @@ class _Job:
     page: Page
     fonts: _pdffonts.Fonts
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
-    rtl: list[str] = dataclasses.field(default_factory=list)
     #: Set when the recipient block does not fit the envelope window even at the smallest size.
     window_overflow: bool = False
 
@@ -134,11 +134,12 @@ class _Job:
         after: float,
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
     ) -> Paragraph:
-        cjk = False
-        if _pdffonts.is_unusual("".join(text for text, _ in parts)):  # rarely: one scan, usually
+        cjk = shaping = False
+        joined = "".join(text for text, _ in parts)
+        if _pdffonts.is_unusual(joined) or not joined.isascii():  # usually: one or two scans
             cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
-            self.rtl.extend(w for t, w in parts if _pdffonts.is_rtl(t) and w not in self.rtl)
-        style = _pdfflow.style(self.fonts.main, size, leading, cjk)
+            shaping = _shaping.needs_shaping(joined) and _shaping.available()
+        style = _pdfflow.style(self.fonts.main, size, leading, cjk, shaping)
         if after:
             style = _pdfflow.spaced(style, after)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
@@ -148,27 +149,46 @@ class _Job:
 # --- public API --------------------------------------------------------------------------------
 
 
-def render(letter: Letter, style: Style, /, *, invariant: bool = False) -> bytes:
+def render(
+    letter: Letter,
+    style: Style,
+    /,
+    *,
+    invariant: bool = False,
+    allow_missing_glyphs: bool = False,
+    **options: Any,
+) -> bytes:
     """Render one letter as a PDF.
+
+    Fonts: the bundled faces, then ``style.extra_fonts``, then fonts installed
+    on this computer (see :mod:`thankyou.renderers._sysfonts`). Arabic,
+    Hebrew, Indic and Thai text is shaped with HarfBuzz and set in display
+    order (the ``thankyou[shaping]`` extra).
 
     Args:
         letter: The letter; its text is printed exactly as given.
         style: Paper, font, layout, letterhead, signature and extra fonts.
         invariant: Produce byte-identical output for identical input (no
             timestamps, fixed document ID), for tests and reproducible builds.
+        allow_missing_glyphs: Write the letter even when a character of a
+            name (recipient, salutation, candidate) cannot be drawn, with a
+            warning instead of an error.
+        **options: Options of other formats; ignored.
 
     Returns:
         The PDF document.
 
     Raises:
-        RenderError: when an image or extra font cannot be read, or reportlab
-            cannot lay out the letter.
+        RenderError: when an image or extra font cannot be read, reportlab
+            cannot lay out the letter, or a name cannot be drawn correctly
+            (no font has a character, or it needs the shaping extra).
 
     Warns:
-        RenderWarning: when no available font draws some characters (they would
-            print as empty boxes), or right-to-left text is present.
+        RenderWarning: when no available font draws some other characters
+            (they would print as empty boxes).
     """
-    data, _ = _build(letter, style, invariant=invariant, warn=True)
+    data, _ = _build(letter, style, invariant=invariant, warn=True,
+                     allow_missing_glyphs=allow_missing_glyphs)  # fmt: skip
     return data
 
 
@@ -184,7 +204,14 @@ def count_pages(letter: Letter, style: Style) -> int:
     return pages
 
 
-def _build(letter: Letter, style: Style, *, invariant: bool, warn: bool) -> tuple[bytes, int]:
+def _build(
+    letter: Letter,
+    style: Style,
+    *,
+    invariant: bool,
+    warn: bool,
+    allow_missing_glyphs: bool = True,
+) -> tuple[bytes, int]:
     if style != letter.style:  # the date line follows the paper (Letter.date_line)
         letter = dataclasses.replace(letter, style=style)
     job = _Job(
@@ -202,9 +229,41 @@ def _build(letter: Letter, style: Style, *, invariant: bool, warn: bool) -> tupl
         raise RenderError(
             f"cannot lay out the letter: {err}", format="pdf", recipient=letter.recipient.name
         ) from err
+    if not allow_missing_glyphs:
+        _refuse_broken_names(job)
     if warn:
         _warn(job)
     return buffer.getvalue(), doc.page
+
+
+#: The fields whose every character must print: a misspelt name is the one
+#: mistake a thank-you letter cannot afford.
+NAME_FIELDS = ("recipient.name", "salutation", "sender.name", "signature")
+
+
+def _refuse_broken_names(job: _Job) -> None:
+    """Raise RenderError when a name field has characters that cannot be drawn right."""
+    name = job.letter.recipient.name
+    for where in NAME_FIELDS:
+        chars = job.missing.by_field.get(where)
+        if chars:
+            points = ", ".join(f"U+{ord(c):04X}" for c in chars)
+            raise RenderError(
+                f"{where}: no font has {''.join(chars)} ({points}), so the name would print "
+                "as empty boxes. Install a TrueType font for this script (Debian: "
+                "fonts-noto-core for Arabic, Indic and Thai, fonts-wqy-zenhei for Chinese, "
+                "Japanese and Korean), add one to style.extra_fonts, or pass "
+                "allow_missing_glyphs=True (--allow-missing-glyphs)",
+                format="pdf",
+                recipient=name,
+            )
+        if where in job.missing.unshaped:
+            raise RenderError(
+                f"{where}: this name needs complex-script shaping to print correctly; "
+                f"{_shaping.EXTRA_HINT}, or pass allow_missing_glyphs=True",
+                format="pdf",
+                recipient=name,
+            )
 
 
 @contextlib.contextmanager
@@ -246,10 +305,11 @@ def _warn(job: _Job) -> None:
             RenderWarning,
             stacklevel=4,
         )
-    if job.rtl:
+    if job.missing.unshaped:
         warnings.warn(
-            f"pdf for {job.letter.recipient.name}: right-to-left text in {', '.join(job.rtl)} "
-            "prints left to right and unshaped in PDF; use DOCX or email for this letter.",
+            f"pdf for {job.letter.recipient.name}: {', '.join(job.missing.unshaped)} hold "
+            "Arabic, Hebrew, Indic or Thai text that prints unjoined or out of order; "
+            f"{_shaping.EXTRA_HINT}",
             RenderWarning,
             stacklevel=4,
         )
