@@ -226,14 +226,15 @@ def test_cjk_name_without_a_font_is_refused_naming_field_and_code_points(
 ) -> None:
     """No bundled font has Han characters and system fonts are off: no letter, a clear error."""
     monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
-    with pytest.raises(RenderError, match=r"recipient\.name: no font has 张伟 \(U\+5F20, U\+4F1F\)"):
+    expected = r"recipient\.name: no font has 张伟 \(U\+5F20, U\+4F1F\)"
+    with pytest.raises(RenderError, match=expected):
         render(with_recipient(make_letter, "张伟"))
 
 
 def test_allow_missing_glyphs_writes_the_letter_with_a_warning(
     make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """allow_missing_glyphs=True: the letter is written and a RenderWarning names field and chars."""
+    """allow_missing_glyphs=True: the letter is written; a RenderWarning names field and chars."""
     monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
     with pytest.warns(RenderWarning, match=r"recipient\.name: 张伟 \(U\+5F20, U\+4F1F\)"):
         data = render(with_recipient(make_letter, "张伟"), allow_missing_glyphs=True)

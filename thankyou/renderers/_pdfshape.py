@@ -75,7 +75,7 @@ def shape_word(word: list[Any]) -> list[Any]:
 
 
 def _width(frags: list[Any]) -> float:
-    return sum(
+    return sum(  # type: ignore[no-any-return]
         pdfmetrics.stringWidth(text, frag.fontName, frag.fontSize)
         for frag, text in frags
         if not hasattr(frag, "cbDefn")

@@ -153,7 +153,7 @@ def _faces(hb: object, path: Path) -> list[tuple[SystemFont, frozenset[int]]]:
             style = face.get_name(hb.OTNameIdPredefined.FONT_SUBFAMILY) or "Regular"  # type: ignore[attr-defined]
             faces.append((SystemFont(path, index, family, style), frozenset(face.unicodes)))
         return faces
-    except Exception:  # noqa: BLE001  # a broken font file is skipped, never fatal
+    except Exception:  # a broken font file is skipped, never fatal
         return []
 
 

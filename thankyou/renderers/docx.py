@@ -38,25 +38,70 @@ from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GA
 __all__ = ["render"]
 
 
-def render(letter: Letter, style: Style, /, *, invariant: bool = False, **options: Any) -> bytes:
+def render(
+    letter: Letter,
+    style: Style,
+    /,
+    *,
+    invariant: bool = False,
+    allow_missing_glyphs: bool = False,
+    **options: Any,
+) -> bytes:
     """Return ``letter`` as the bytes of a .docx file.
+
+    Text in a script Times New Roman and Arial lack (Arabic, Devanagari,
+    Chinese...) names an installed font that has it, in the East Asian and
+    complex-script slots too, so Word and LibreOffice draw it in that font.
 
     Args:
         letter: The letter to render.
         style: Paper, font, layout, letterhead and signature.
         invariant: Fix every timestamp (core properties and zip entries) so the
             same letter always gives the same bytes.
+        allow_missing_glyphs: Write the letter even when no installed font has
+            the script of a name (recipient, salutation, candidate).
         **options: Options of other formats; ignored.
 
     Returns:
         The document, ready to write to a ``.docx`` file.
 
     Raises:
-        RenderError: when an image cannot be read or placed, or python-docx
-            refuses the content.
+        RenderError: when an image cannot be read or placed, python-docx
+            refuses the content, or no font is known for a name's script.
     """
     if style != letter.style:  # the date line follows the paper (Letter.date_line)
         letter = dataclasses.replace(letter, style=style)
+    if not allow_missing_glyphs:
+        _refuse_names_without_a_font(letter)
+    token = _docxtext.use_serif(style.font == "serif")
+    try:
+        return _render(letter, style, invariant)
+    finally:
+        _docxtext.done_with_serif(token)
+
+
+#: Fields whose every character must be drawn (as in pdf.py).
+_NAME_FIELDS = ("recipient.name", "salutation", "sender.name", "signature")
+
+
+def _refuse_names_without_a_font(letter: Letter) -> None:
+    values = (letter.recipient.name, letter.salutation, letter.sender.name, letter.signature)
+    for where, text in zip(_NAME_FIELDS, values, strict=True):
+        lost = _docxtext.missing_fonts(text)
+        if lost:
+            points = ", ".join(f"U+{ord(c):04X}" for c in lost)
+            raise RenderError(
+                f"{where}: no installed font has {''.join(lost)} ({points}), so Word would "
+                "show boxes or a stranger's font. Install a TrueType font for this script "
+                "(Debian: fonts-noto-core for Arabic, Indic and Thai, fonts-wqy-zenhei for "
+                "Chinese, Japanese and Korean) or pass allow_missing_glyphs=True "
+                "(--allow-missing-glyphs)",
+                format="docx",
+                recipient=letter.recipient.name,
+            )
+
+
+def _render(letter: Letter, style: Style, invariant: bool) -> bytes:
     try:
         base = _docxbase.base_for(style)
         parts = {
