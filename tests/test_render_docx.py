@@ -339,7 +339,7 @@ def test_window_paragraph_properties_keep_schema_order(make_letter: MakeLetter, 
         assert children == sorted(children, key=PPR_ORDER.index), (p.text, children)
         for run in p.runs:
             rpr = [local(c) for c in run._r.rPr] if run._r.rPr is not None else []
-            assert rpr == sorted(rpr, key=["sz", "szCs", "rtl", "cs"].index), rpr
+            assert rpr == sorted(rpr, key=["rFonts", "sz", "szCs", "rtl", "cs"].index), rpr
 
 
 def test_window_never_clips_an_address_that_cannot_fit(make_letter: MakeLetter) -> None:
