@@ -334,8 +334,11 @@ def markup(text: str, fonts: Fonts, missing: MissingText, where: str) -> str:
     lines = []
     for line in text.split("\n"):
         parts = []
+        bidi = _shaping.needs_bidi(line)
         for run in display_runs(line, fonts, missing, where):
-            if run.font == fonts.main:
+            # With bidi, every run is a frag of its own, so that a word such as
+            # "שרה," is shaped as two runs, right to left and left to right.
+            if run.font == fonts.main and not bidi:
                 parts.append(escape(run.text))
             else:
                 parts.append(f'<font face="{run.font}">{escape(run.text)}</font>')

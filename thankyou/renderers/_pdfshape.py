@@ -5,7 +5,9 @@ reportlab shapes a paragraph word by word when its style says ``shaping=1``
 
 1. A word set in two fonts ("محمد," with the comma in the letter's font) is
    shaped with the first font's glyph table throughout, so the second font
-   draws wrong glyphs. :func:`shape_word` shapes each font's part on its own.
+   draws wrong glyphs; and a word of two directions ("שרה,") is shaped right
+   to left throughout, so its comma lands on the wrong side.
+   :func:`shape_word` shapes each font's and direction's part on its own.
 2. A glyph that no character maps to (a Devanagari conjunct, an Arabic
    ligature, a reph) is given a private-use code point, so copying the name
    out of the PDF gives private-use characters. Here each glyph cluster's
@@ -25,6 +27,8 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus import paragraph
+
+from thankyou.renderers import _shaping
 
 __all__ = ["cluster_text", "install", "shape_word"]
 
@@ -58,8 +62,7 @@ def shape_word(word: list[Any]) -> list[Any]:
     """Shape one reportlab frag word, each font's part on its own (see module docs)."""
     groups: list[list[Any]] = []
     for frag in word[1:]:
-        name = getattr(frag[0], "fontName", None)
-        if groups and getattr(groups[-1][0][0], "fontName", None) == name:
+        if groups and _key(groups[-1][0]) == _key(frag):
             groups[-1].append(frag)
         else:
             groups.append([frag])
@@ -72,6 +75,11 @@ def shape_word(word: list[Any]) -> list[Any]:
     for part in parts:
         shaped.extend(part[1:])
     return shaped  # type: ignore[no-any-return]
+
+
+def _key(frag: tuple[Any, str]) -> tuple[str | None, bool]:
+    """Font and direction of one frag: a right-to-left run is a frag of its own (_pdffonts)."""
+    return getattr(frag[0], "fontName", None), _shaping.needs_bidi(frag[1])
 
 
 def _width(frags: list[Any]) -> float:
@@ -102,22 +110,25 @@ def _starts_cluster(text: str, index: int) -> bool:
 def _with_cluster_codes(shaped: list[Any], text: str) -> list[Any]:
     """Give glyphs codes whose ToUnicode entries spell their clusters' characters.
 
-    A cluster whose glyphs already spell its characters (in either order, for
-    right-to-left runs) keeps them: readers then space the text naturally.
+    A cluster whose glyphs already spell its characters (in display order)
+    keeps them. Otherwise its characters, in logical order, are dealt out to
+    its glyphs in display order, one each and the rest to the last: a reader
+    extracting the text left to right then gets the characters in order and
+    no gap between them (a glyph that stood for nothing would read as a space).
     """
+    rtl = _shaping.needs_bidi(text)
     starts = [i for i in range(len(text)) if _starts_cluster(text, i)] or [0]
     ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
 
     def cluster_of(index: int) -> int:
         return max((s for s in starts if s <= index), default=starts[0])
 
-    spelt: dict[int, str] = {}
+    glyphs_of: dict[int, list[str]] = {}
     for _frag, glyphs in shaped[1:]:
         if isinstance(glyphs, ttfonts.ShapedStr):
             for char, data in zip(glyphs, glyphs.__shapeData__, strict=True):
-                start = cluster_of(data.cluster)
-                spelt[start] = spelt.get(start, "") + char
-    done: set[int] = set()
+                glyphs_of.setdefault(cluster_of(data.cluster), []).append(char)
+    wanted = {start: _deal(text[start : ends[start]], chars, rtl) for start, chars in glyphs_of.items()}
     result = shaped.__class__([shaped[0]])
     for frag, glyphs in shaped[1:]:
         if not isinstance(glyphs, ttfonts.ShapedStr):
@@ -126,16 +137,23 @@ def _with_cluster_codes(shaped: list[Any], text: str) -> list[Any]:
         font = pdfmetrics.getFont(frag.fontName)
         chars = []
         for char, data in zip(glyphs, glyphs.__shapeData__, strict=True):
-            start = cluster_of(data.cluster)
-            cluster = text[start : ends[start]]
-            if spelt[start] in (cluster, cluster[::-1]):
-                chars.append(char)
-                continue
-            want = "" if start in done else cluster
-            done.add(start)
+            want = wanted[cluster_of(data.cluster)].pop(0)
             chars.append(char if char == want else chr(_code(font, char, want)))
         result.append((frag, ttfonts.ShapedStr("".join(chars), shapeData=glyphs.__shapeData__)))
     return result
+
+
+def _deal(cluster: str, glyphs: list[str], rtl: bool) -> list[str]:
+    """What each glyph of a cluster (in display order) stands for."""
+    spelt = "".join(glyphs)
+    if spelt == cluster or (rtl and spelt == cluster[::-1]):
+        return list(glyphs)
+    chars = list(cluster[::-1] if rtl else cluster)
+    dealt = [chars.pop(0) if chars and i < len(glyphs) - 1 else "" for i in range(len(glyphs))]
+    dealt[-1] = "".join(chars)
+    if rtl:  # the reader reverses right-to-left text, so each piece is stored reversed too
+        dealt = [piece[::-1] for piece in dealt]
+    return dealt
 
 
 def _code(font: Any, char: str, text: str) -> int:
