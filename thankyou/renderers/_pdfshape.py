@@ -128,7 +128,9 @@ def _with_cluster_codes(shaped: list[Any], text: str) -> list[Any]:
         if isinstance(glyphs, ttfonts.ShapedStr):
             for char, data in zip(glyphs, glyphs.__shapeData__, strict=True):
                 glyphs_of.setdefault(cluster_of(data.cluster), []).append(char)
-    wanted = {start: _deal(text[start : ends[start]], chars, rtl) for start, chars in glyphs_of.items()}
+    wanted = {
+        start: _deal(text[start : ends[start]], chars, rtl) for start, chars in glyphs_of.items()
+    }
     result = shaped.__class__([shaped[0]])
     for frag, glyphs in shaped[1:]:
         if not isinstance(glyphs, ttfonts.ShapedStr):
