@@ -12,6 +12,7 @@ import itertools
 import re
 import struct
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -449,7 +450,8 @@ def test_a4_window_follows_din_5008_form_b(letter: Letter) -> None:
 def test_letter_window_follows_the_number_10_envelope(letter: Letter) -> None:
     """Letter window: the block 1/8 in inside the #10 window, 2.04-3.17 in from the top,
     7/8 in from the left and 4 1/2 in wide; nothing else in the window."""
-    page = pages_of(render(letter, Style(paper="letter", layout="window")))[0]
+    with pytest.warns(RenderWarning, match=r"recipient\.title is left out"):
+        page = pages_of(render(letter, Style(paper="letter", layout="window")))[0]
     inset = INCH / 8
     left, top = 0.875 * INCH, 2.04 * INCH
     right, bottom = left + 4.5 * INCH, 3.17 * INCH
@@ -470,7 +472,9 @@ def test_a_letterhead_image_stays_above_the_window(
 ) -> None:
     """In the window layout even a tall letterhead image ends above the window."""
     style = Style(paper=paper, layout="window", letterhead=png(tmp_path / "h.png", (400, 400)))
-    page = pages_of(render(letter, style))[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RenderWarning)  # the title left out of the #10 window
+        page = pages_of(render(letter, style))[0]
     (head,) = page.images
     assert head["bottom"] <= _layout.PAGES[paper].window.top - 2 * _layout.PARAGRAPH_GAP + EPS
     assert head["top"] >= INCH / 2 - EPS
@@ -482,9 +486,32 @@ def test_an_address_too_long_for_the_window_warns(make_letter: MakeLetter) -> No
     letter = make_letter(
         recipient=Recipient(name="Priya Raman", title="Director", company="Acme", address=address)
     )
-    with pytest.warns(RenderWarning, match=r"recipient\.address .* envelope window"):
+    with (
+        pytest.warns(RenderWarning, match=r"recipient\.address .* envelope window"),
+        pytest.warns(RenderWarning, match=r"recipient\.title is left out"),
+    ):
         data = render(letter, Style(layout="window"))
     assert all(line in text_of(data) for line in address)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_window_address_stays_at_body_size_without_the_title(
+    letter: Letter, paper: str
+) -> None:
+    """#10 window: five lines do not fit at 11 pt, so the title goes (with a warning), not the size.
+
+    On A4 the DIN 5008 field holds all five lines at body size: nothing is left out.
+    """
+    style = Style(paper=paper, layout="window")
+    if paper == "letter":
+        with pytest.warns(RenderWarning, match=r"recipient\.title is left out.*body size"):
+            page = pages_of(render(letter, style))[0]
+    else:
+        page = pages_of(render(letter, style))[0]
+    words = recipient_words(page, letter)
+    assert {round(w["size"], 1) for w in words} == {_layout.BODY_SIZE}
+    title_shown = "Platform" in {w["text"] for w in words}
+    assert title_shown == (paper == "a4")
 
 
 # --- metadata and reproducibility -----------------------------------------------------------

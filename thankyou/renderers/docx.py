@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import io
 import math
+import warnings
 import zipfile
 from typing import Any
 
@@ -29,7 +30,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
-from thankyou.errors import RenderError
+from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
 from thankyou.renderers import _docxbase, _docxtext, _layout
@@ -169,10 +170,6 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
 _MIN_TOP = _docxbase.WINDOW_MIN_TOP
 #: The text starts two 12 pt lines under the window (DIN 5008 Form B: 98.46 mm).
 _BELOW_WINDOW = 24.0
-#: Sizes tried, largest first, until the recipient block fits its window (pdf.py).
-_WINDOW_SIZES = (
-    (BODY_SIZE, BODY_LEADING), (BODY_SIZE, 13.0), (10.0, 12.0), (9.0, 10.5), (8.0, 9.5),
-)  # fmt: skip
 #: Descenders reach this far (in em) below the last baseline.
 _DESCENT = 0.22
 #: A generous average advance of a character in Times New Roman or Arial (in em).
@@ -196,12 +193,11 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
         # A frame of its own, so that a long return line can never push the address.
         line = _docxtext.paragraph(body, "return", _return_line(letter, width))
         _frame(line, x, frame_top, width, block_top - frame_top)
-    lines = [line for line in letter.recipient.block if _docxtext.clean(line).strip()]
     room = window.top + window.height - inset - block_top
-    size, leading, fits = _window_size(lines, room, width)
+    fit = _window_fit(letter, room, width)
     height = window.top + window.height + _BELOW_WINDOW - block_top
-    for p in _recipient(body, lines, size, leading):
-        _frame(p, x, block_top, width, height, exact=fits)
+    for p in _recipient(body, list(fit.lines), fit.size, fit.leading):
+        _frame(p, x, block_top, width, height, exact=fit.fits)
 
 
 def _head(
@@ -285,17 +281,29 @@ def _frame_head(
         _frame(p, x, top, width, bottom - top)
 
 
-def _window_size(lines: list[str], room: float, width: float) -> tuple[float, float, bool]:
-    """The largest (size, leading) at which the address fits ``room`` points.
+def _window_fit(letter: Letter, room: float, width: float) -> _layout.WindowFit:
+    """The address lines and the largest size at which they fit ``room`` points (as pdf.py).
 
+    The title is left out before the text is made smaller, with a warning.
     When even the smallest size may not fit, ``fits`` is False and the frame
     grows instead of clipping.
     """
-    for size, leading in _WINDOW_SIZES:
+
+    def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
         count = sum(max(1, _lines(line, size, width)) for line in lines)
-        if size + (count - 1) * leading + _DESCENT * size <= room:
-            return size, leading, True
-    return *_WINDOW_SIZES[-1], False
+        return size + (count - 1) * leading + _DESCENT * size <= room
+
+    recipient = letter.recipient
+    block = tuple(line for line in recipient.block if _docxtext.clean(line).strip())
+    fit = _layout.fit_window(block, recipient.title, fits)
+    if fit.dropped_title:
+        warnings.warn(
+            f"docx for {recipient.name}: recipient.title ({recipient.title}) is left out of the "
+            "address in the envelope window so that the address stays at body size",
+            RenderWarning,
+            stacklevel=5,
+        )
+    return fit
 
 
 def _recipient(

@@ -62,14 +62,6 @@ _SIGNATURE_MAX_WIDTH = 60 * MM
 _SIGNATURE_PAD = 3.0
 #: The one-line return address in the DIN 5008 address field (7-8 pt is usual).
 _RETURN_SIZE, _RETURN_LEADING = 7.0, 8.5
-#: Sizes tried, largest first, until the recipient block fits its window.
-_WINDOW_SIZES = (
-    (BODY_SIZE, BODY_LEADING),
-    (BODY_SIZE, 13.0),
-    (10.0, 12.0),
-    (9.0, 10.5),
-    (8.0, 9.5),
-)
 #: In the window layout the sender block may move up to this close to the top edge.
 _MIN_TOP = 0.5 * _layout.INCH
 #: DIN 5008 Form B starts the text 98.46 mm from the top, two 12 pt lines under
@@ -97,6 +89,8 @@ class _Job:
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
     #: Set when the recipient block does not fit the envelope window even at the smallest size.
     window_overflow: bool = False
+    #: Set when the recipient's title was left out of the window address.
+    window_dropped_title: bool = False
 
     @property
     def width(self) -> float:
@@ -294,6 +288,14 @@ def _warn(job: _Job) -> None:
             f"pdf for {job.letter.recipient.name}: no available font has these characters, "
             f"so they print as empty boxes: {found}. Add a TrueType font that has them "
             "to style.extra_fonts.",
+            RenderWarning,
+            stacklevel=4,
+        )
+    if job.window_dropped_title:
+        warnings.warn(
+            f"pdf for {job.letter.recipient.name}: recipient.title "
+            f"({job.letter.recipient.title}) is left out of the address in the envelope "
+            "window so that the address stays at body size",
             RenderWarning,
             stacklevel=4,
         )
@@ -552,13 +554,16 @@ def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
         placed.append((x, window.top + 1.0, width, _return_line(job, width)))
         top = window.top + window.return_line
     room = window.top + window.height - inset - top
-    block = job.letter.recipient.block
-    for size, leading in _WINDOW_SIZES:
-        para = job.lines(block, "recipient", size=size, leading=leading)
-        if size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room:
-            break
-    else:
-        job.window_overflow = True
+
+    def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
+        para = job.lines(lines, "recipient", size=size, leading=leading)
+        return size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room
+
+    recipient = job.letter.recipient
+    fit = _layout.fit_window(recipient.block, recipient.title, fits)
+    job.window_overflow = not fit.fits
+    job.window_dropped_title = fit.dropped_title
+    para = job.lines(fit.lines, "recipient", size=fit.size, leading=fit.leading)
     placed.append((x, top, width, para))
     return placed
 
