@@ -132,3 +132,26 @@ def fit_window(
         if measure(short, size, leading):
             return WindowFit(short, size, leading, short != block, True)
     return WindowFit(short, *WINDOW_SIZES[-1], dropped_title=short != block, fits=False)
+
+
+#: A short letter is moved down the page by at most this much (six lines of body text) ...
+BALANCE_MAX = 6 * BODY_LEADING
+#: ... of which at most three lines open the space between the date and the address.
+BALANCE_MID_MAX = 3 * BODY_LEADING
+
+
+def balance(free: float) -> tuple[float, float]:
+    """Extra space above the date and between the date and the address of a short letter.
+
+    A letter that fills half a page looks abandoned at the top of it. As a
+    typesetter would, half of the free space (up to six lines) moves the text
+    down: two thirds of it open the gap between the date and the address,
+    the rest goes above the date, so the block stays together and the letter
+    ends nearer the foot of the page. ``free`` is the empty height under the
+    letter, in points; nothing moves when it is not positive.
+    """
+    if free <= 0:
+        return 0.0, 0.0
+    extra = min(free / 2, BALANCE_MAX)
+    mid = min(round(extra * 2 / 3), BALANCE_MID_MAX)
+    return float(round(extra - mid)), float(mid)

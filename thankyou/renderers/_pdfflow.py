@@ -37,6 +37,10 @@ def style(
         leading=leading,
         textColor=black,
         splitLongWords=1,  # a 300-character URL wraps inside the margins (ROBUSTNESS §2)
+        # No squeezing of spaces to fit one more word (reportlab's default allows 5%):
+        # Word and LibreOffice never do it in flush-left text, so the DOCX of a letter
+        # breaks its lines where the PDF does.
+        spaceShrinkage=0,
         wordWrap="CJK" if cjk else None,
         allowWidows=0,  # no lone first or last line of a paragraph across a page break
         allowOrphans=0,
@@ -68,6 +72,10 @@ class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no ty
         self._broken_at = chosen[availWidth]
         self.width = availWidth
         return (availWidth, self.height)
+
+    def runt_free_width(self, availWidth: float) -> float:
+        """The width the paragraph is set at inside ``availWidth`` (after :meth:`wrap`)."""
+        return self.__dict__.get("_chosen", {}).get(availWidth, availWidth)  # type: ignore[no-any-return]
 
     def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
         super().wrap(availWidth, availHeight)

@@ -22,7 +22,7 @@ import io
 import math
 import warnings
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.coreprops import CoreProperties
@@ -35,6 +35,9 @@ from thankyou.letter import Letter
 from thankyou.models import Style
 from thankyou.renderers import _docxbase, _docxtext, _layout
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP
+
+if TYPE_CHECKING:
+    from thankyou.renderers.pdf import Measure
 
 __all__ = ["render"]
 
@@ -133,6 +136,7 @@ _SIGNATURE_PAD = "60"
 
 def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     """The main part: the letter's paragraphs in reading order, then the page setup."""
+    measured = _measure(letter, style)
     root = parse_xml(base.templates[base.document])
     body = root[0]
     section = body[-1]  # w:sectPr: paper size, margins, headers; from the base
@@ -143,11 +147,19 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     else:
         if style.letterhead is False:
             _docxtext.block(body, "sender", letter.sender_block)
-        _docxtext.paragraph(body, "date", letter.date_line)
+        date = _docxtext.paragraph(body, "date", letter.date_line)
         _docxtext.block(body, "recipient", letter.recipient.block)
+        above, between = measured.balance if measured else (0.0, 0.0)
+        if above or between:  # a short letter moves down the page, as in pdf.py
+            after = round((2 * PARAGRAPH_GAP + between) * 20)
+            _docxtext.set_property(date, "w:spacing", before=str(round(above * 20)),
+                                   after=str(after))  # fmt: skip
     _docxtext.paragraph(body, "salutation", letter.salutation)
-    for text in letter.paragraphs:
-        _docxtext.paragraph(body, "body", text)
+    narrower = measured.narrower if measured else ()
+    for index, text in enumerate(letter.paragraphs):
+        p = _docxtext.paragraph(body, "body", text)
+        if index < len(narrower) and narrower[index] > 0:  # no one-word last line (pdf.py)
+            _docxtext.set_property(p, "w:ind", right=str(round(narrower[index] * 20)))
     _docxtext.paragraph(body, "closing", letter.closing)
     if base.signature_inline is not None:
         image = _docxtext.image(body, "signature_space", base.signature_inline)
@@ -158,6 +170,22 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     _docxtext.paragraph(body, "signature", letter.signature)
     body.append(section)
     return _docxtext.serialise(root)
+
+
+def _measure(letter: Letter, style: Style) -> Measure | None:
+    """The PDF renderer's layout of this letter, or None when it cannot measure it.
+
+    Word and LibreOffice set Times New Roman and Arial with the metrics of the
+    Liberation fonts the PDF embeds, so the PDF's line breaks are theirs too:
+    the DOCX copies the PDF's choices (a short letter moved down, a paragraph
+    set narrower to avoid a one-word last line) rather than guessing.
+    """
+    from thankyou.renderers import pdf  # reportlab: loaded on the first DOCX letter
+
+    try:
+        return pdf.measure(letter, style)
+    except RenderError:  # an image reportlab cannot read: python-docx reports its own error
+        return None
 
 
 # --- the window layout ------------------------------------------------------------------------

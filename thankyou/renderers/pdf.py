@@ -48,7 +48,7 @@ from thankyou.models import Style
 from thankyou.renderers import _layout, _pdfflow, _pdffonts, _shaping
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
 
-__all__ = ["count_pages", "render"]
+__all__ = ["Measure", "count_pages", "measure", "render"]
 
 #: Letterhead built from the candidate (issue #3 §5): name, one contact line, a thin rule.
 _NAME_SIZE, _NAME_LEADING = 16.0, 19.0
@@ -402,7 +402,7 @@ def _draw_at(canvas: Canvas, flowable: Flowable, x: float, top: float, width: fl
 # --- the story ---------------------------------------------------------------------------------
 
 
-def _story(job: _Job) -> list[Flowable]:
+def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
     letter = job.letter
     story: list[Flowable] = []
     if job.style.layout == "block":
@@ -410,17 +410,70 @@ def _story(job: _Job) -> list[Flowable]:
         story.append(
             Spacer(1, PARAGRAPH_GAP if job.style.letterhead is False else 2 * PARAGRAPH_GAP)
         )
-        story.append(job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP))
+        date = job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP)
+        date.thankyou_role = "date"  # found again by _balance
+        story.append(date)
         story.append(job.lines(letter.recipient.block, "recipient", after=PARAGRAPH_GAP))
     else:
         story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
-    story += [
-        job.para(text, f"paragraphs[{i}]", after=PARAGRAPH_GAP)
-        for i, text in enumerate(letter.paragraphs)
-    ]
+    for i, text in enumerate(letter.paragraphs):
+        para = job.para(text, f"paragraphs[{i}]", after=PARAGRAPH_GAP)
+        para.thankyou_role = "body"  # found again by measure
+        story.append(para)
     story.append(_pdfflow.Together(_sign_off(job)))
+    if job.style.layout == "block" and balance:
+        above, between = _balance(job, story)
+        if above or between:
+            date = next(i for i, f in enumerate(story) if _role(f) == "date")
+            story.insert(date + 1, Spacer(1, between))
+            story.insert(date, Spacer(1, above))
     return story
+
+
+def _role(flowable: Flowable) -> str:
+    return str(getattr(flowable, "thankyou_role", ""))
+
+
+def _balance(job: _Job, story: list[Flowable]) -> tuple[float, float]:
+    """Extra space above and below the date that moves a short letter down the page."""
+    page = job.page
+    return _layout.balance(page.height - 2 * page.margin - _stack_height(story, job.width))
+
+
+@dataclasses.dataclass(frozen=True)
+class Measure:
+    """Layout decisions of the PDF that the DOCX renderer copies, so both look alike."""
+
+    #: Extra space above the date and between the date and the address (block layout).
+    balance: tuple[float, float]
+    #: For each body paragraph, how many points narrower than the column it is set
+    #: to avoid a one-word last line (0: full width).
+    narrower: tuple[float, ...]
+
+
+def measure(letter: Letter, style: Style) -> Measure:
+    """Lay out ``letter`` as the PDF would, without drawing it, and report its decisions.
+
+    Raises:
+        RenderError: when a font or image cannot be read.
+    """
+    if style != letter.style:
+        letter = dataclasses.replace(letter, style=style)
+    job = _Job(
+        letter,
+        style,
+        _layout.PAGES[style.paper],
+        _pdffonts.fonts_for(style.font, style.extra_fonts),
+    )
+    story = _story(job, balance=False)
+    balance = _balance(job, story) if style.layout == "block" else (0.0, 0.0)
+    narrower = []
+    for flowable in story:
+        if _role(flowable) == "body":
+            flowable.wrap(job.width, _TALL)
+            narrower.append(job.width - flowable.runt_free_width(job.width))
+    return Measure(balance, tuple(narrower))
 
 
 def _sign_off(job: _Job) -> list[Flowable]:
