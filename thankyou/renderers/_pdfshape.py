@@ -61,7 +61,7 @@ def cluster_text(code: int) -> str | None:
 def shape_word(word: list[Any]) -> list[Any]:
     """Shape one reportlab frag word, each font's part on its own (see module docs)."""
     if isinstance(word, ttfonts.ShapedFragWord):  # wrapped again (a split, a measurement)
-        return word
+        return word  # type: ignore[no-any-return]
     groups: list[list[Any]] = []
     for frag in word[1:]:
         if groups and _key(groups[-1][0]) == _key(frag):
@@ -96,7 +96,7 @@ def _shape_one(word: list[Any]) -> list[Any]:
     assert _reportlab_shape is not None  # install() patched nothing otherwise
     shaped = _reportlab_shape(word)
     if shaped is word or not isinstance(shaped, ttfonts.ShapedFragWord):
-        return shaped  # type: ignore[no-any-return]
+        return word
     text = "".join(text for frag, text in word[1:] if not hasattr(frag, "cbDefn"))
     return _with_cluster_codes(shaped, text)
 
