@@ -94,15 +94,25 @@ def test_balance_is_half_the_free_space_and_capped() -> None:
 
 
 def test_docx_copies_the_pdfs_placement(make_letter: MakeLetter) -> None:
-    """The DOCX date paragraph carries the PDF's extra space, before and after it."""
+    """The DOCX carries the PDF's extra space above and below the date, each on one side.
+
+    With the sender block in the text, the space above the date is the block's
+    last space after (Word adds space after and before; LibreOffice may not).
+    """
     letter = make_letter()
+    assert letter.style.letterhead is False
     above, between = pdf.measure(letter, letter.style).balance
     assert above > 0 and between > 0
     document = docx.Document(io.BytesIO(thankyou.render(letter, "docx")))
-    date = next(p for p in document.paragraphs if p.style.name == "Letter Date")
-    spacing = date._p.pPr.find(qn("w:spacing"))
-    assert int(spacing.get(qn("w:before"))) == round(above * 20)
-    assert int(spacing.get(qn("w:after"))) == round((2 * _layout.PARAGRAPH_GAP + between) * 20)
+
+    def spacing(style: str, index: int, side: str) -> int | None:
+        paragraph = [p for p in document.paragraphs if p.style.name == style][index]
+        value = paragraph._p.pPr.find(qn("w:spacing")).get(qn(f"w:{side}"))
+        return None if value is None else int(value)
+
+    assert spacing("Sender", -1, "after") == round((_layout.PARAGRAPH_GAP + above) * 20)
+    assert spacing("Letter Date", 0, "before") is None
+    assert spacing("Letter Date", 0, "after") == round((2 * _layout.PARAGRAPH_GAP + between) * 20)
 
 
 # --- DOCX images ---------------------------------------------------------------------------------
@@ -149,6 +159,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pa
     }
     two_pages = long_letter(_letter, 14)
     jobs["two-pages"] = (two_pages, two_pages.style)
+    jobs["sender-block"] = (_letter(), Style(letterhead=False))  # the sender block in the text
     jobs["image-block"] = (_letter(), Style(letterhead=image))
     jobs["image-window"] = (_letter(), Style(paper="a4", layout="window", letterhead=image))
     result = {}
@@ -192,6 +203,7 @@ def test_libreoffice_places_the_lines_where_the_pdf_does(
     """
     names = [n for n in office if n.startswith("example-block-")]
     assert len(names) >= 3
+    names.append("sender-block")
     for name in names:
         ours, theirs = (lines_of(path) for path in office[name])
         body = [(a["top"], b["top"]) for a, b in zip(ours, theirs, strict=True)][2:]

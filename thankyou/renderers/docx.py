@@ -145,15 +145,12 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
         _window_head(body, letter, style, base)
         _docxtext.paragraph(body, "date", letter.date_line)
     else:
+        sender = []
         if style.letterhead is False:
-            _docxtext.block(body, "sender", letter.sender_block)
+            sender = _docxtext.block(body, "sender", letter.sender_block)
         date = _docxtext.paragraph(body, "date", letter.date_line)
         _docxtext.block(body, "recipient", letter.recipient.block)
-        above, between = measured.balance if measured else (0.0, 0.0)
-        if above or between:  # a short letter moves down the page, as in pdf.py
-            after = round((2 * PARAGRAPH_GAP + between) * 20)
-            _docxtext.set_property(date, "w:spacing", before=str(round(above * 20)),
-                                   after=str(after))  # fmt: skip
+        _balance(sender, date, measured.balance if measured else (0.0, 0.0))
     _docxtext.paragraph(body, "salutation", letter.salutation)
     narrower = measured.narrower if measured else ()
     for index, text in enumerate(letter.paragraphs):
@@ -170,6 +167,29 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     _docxtext.paragraph(body, "signature", letter.signature)
     body.append(section)
     return _docxtext.serialise(root)
+
+
+def _balance(
+    sender: list[etree._Element], date: etree._Element, extra: tuple[float, float]
+) -> None:
+    """Move a short letter down the page as pdf.py does: more space before and after the date.
+
+    Space is added on one side of each boundary only: where one paragraph's
+    space after meets the next one's space before, Word adds the two and
+    LibreOffice may take the larger, so the space above the date goes into
+    the sender block's last paragraph when there is one.
+    """
+    above, between = extra
+    if not above and not between:
+        return
+    after = str(round((2 * PARAGRAPH_GAP + between) * 20))
+    if sender:
+        _docxtext.set_property(
+            sender[-1], "w:spacing", after=str(round((PARAGRAPH_GAP + above) * 20))
+        )
+        _docxtext.set_property(date, "w:spacing", after=after)
+    else:  # the date opens the page: its space before is kept at the top of a page
+        _docxtext.set_property(date, "w:spacing", before=str(round(above * 20)), after=after)
 
 
 def _measure(letter: Letter, style: Style) -> Measure | None:
