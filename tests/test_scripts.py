@@ -358,3 +358,27 @@ def test_docx_through_libreoffice_shows_the_name(
     assert name in lines
     salutation = next(line for line in lines if line.startswith("Dear"))
     assert salutation.replace(",", "") == f"Dear {name}"
+
+
+# --- drawing a line on a canvas (for renderers that place text themselves) ------------------------
+
+
+def test_draw_line_shapes_orders_and_copies_out(tmp_path: Path) -> None:
+    """_pdffonts.draw_line: a mixed Latin, Arabic and Hindi line, drawn on a bare canvas."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from thankyou.renderers import _pdffonts
+
+    fonts = _pdffonts.fonts_for("serif")
+    missing = _pdffonts.MissingText()
+    target = tmp_path / "line.pdf"
+    canvas = Canvas(str(target))
+    line = f"To {NAMES['arabic']} and {NAMES['devanagari']}"
+    width = _pdffonts.draw_line(canvas, 72, 700, line, fonts, 12, missing, "envelope")
+    canvas.save()
+    assert not missing
+    # pdftotext places the spaces around the right-to-left words by position; the
+    # characters themselves come back in order.
+    copied = copied_text(target.read_bytes())[0]
+    assert "".join(copied.split()) == "".join(line.split())
+    assert 100 < width < 400

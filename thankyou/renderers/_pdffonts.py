@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -31,7 +32,16 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from thankyou.errors import RenderError
 from thankyou.renderers import _pdfshape, _shaping, _sysfonts
 
-__all__ = ["Fonts", "MissingText", "Run", "display_runs", "fonts_for", "is_cjk", "is_rtl"]
+__all__ = [
+    "Fonts",
+    "MissingText",
+    "Run",
+    "display_runs",
+    "draw_line",
+    "fonts_for",
+    "is_cjk",
+    "is_rtl",
+]
 
 #: Bundled families: Style.font -> file stem. Four static faces each (issue #3).
 _FAMILIES = {"serif": "LiberationSerif", "sans": "LiberationSans"}
@@ -381,6 +391,38 @@ def display_runs(line: str, fonts: Fonts, missing: MissingText, where: str) -> l
                 missing.add(where, lost)
             result.append(Run(text, chain[max(index, 0)], rtl))
     return result
+
+
+def draw_line(
+    canvas: Any,
+    x: float,
+    y: float,
+    line: str,
+    fonts: Fonts,
+    size: float,
+    missing: MissingText,
+    where: str,
+) -> float:
+    """Draw one line of user text with its left end at ``x`` on baseline ``y``; return its width.
+
+    For renderers that place text on a canvas themselves (an envelope, a
+    label): fonts are chosen per run as in paragraphs, right-to-left runs are
+    put in display order, complex scripts are shaped, and the text copies out
+    of the PDF as typed. Uncovered characters are recorded in ``missing``.
+    """
+    start = x
+    shaping = _shaping.needs_shaping(line) and _shaping.available()
+    if _shaping.needs_shaping(line) and not shaping and where not in missing.unshaped:
+        missing.unshaped.append(where)
+    for run in display_runs(line, fonts, missing, where):
+        if shaping:
+            text, width = _pdfshape.shape_run(run.text, run.font, size)
+        else:
+            text, width = run.text, pdfmetrics.stringWidth(run.text, run.font, size)
+        canvas.setFont(run.font, size)
+        canvas.drawString(x, y, text)
+        x += width
+    return x - start
 
 
 # --- scripts the layout treats differently ---------------------------------------------------

@@ -21,6 +21,8 @@ calls it.
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
 import unicodedata
 from typing import Any
@@ -30,7 +32,7 @@ from reportlab.platypus import paragraph
 
 from thankyou.renderers import _shaping
 
-__all__ = ["cluster_text", "install", "shape_word"]
+__all__ = ["cluster_text", "install", "shape_run", "shape_word"]
 
 #: Code point -> the characters its glyph stands for ("" for none). The codes
 #: come from Supplementary Private Use Area-A, which no font's cmap uses.
@@ -77,6 +79,29 @@ def shape_word(word: list[Any]) -> list[Any]:
     for part in parts:
         shaped.extend(part[1:])
     return shaped  # type: ignore[no-any-return]
+
+
+def shape_run(text: str, font_name: str, size: float) -> tuple[str, float]:
+    """One run of one font and direction, shaped for ``canvas.drawString``, and its width.
+
+    For renderers that draw lines themselves (an envelope): the result copies
+    out of the PDF like shaped paragraph text.
+    """
+    width = pdfmetrics.stringWidth(text, font_name, size)
+    word = [width, (_Frag(font_name, size), text)]
+    shaped = shape_word(word)
+    if shaped is word:
+        return text, width
+    pieces = [glyphs for _frag, glyphs in shaped[1:]]
+    return functools.reduce(operator.add, pieces), float(shaped[0])  # ShapedStr keeps positions
+
+
+class _Frag:
+    """The two attributes of a reportlab paragraph fragment that shaping reads."""
+
+    def __init__(self, font_name: str, size: float) -> None:
+        self.fontName = font_name
+        self.fontSize = size
 
 
 def _key(frag: tuple[Any, str]) -> tuple[str | None, bool]:
