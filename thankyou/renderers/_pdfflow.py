@@ -14,7 +14,9 @@ from reportlab.lib.colors import black
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
-__all__ = ["Together", "UnruntedParagraph", "spaced", "style"]
+from thankyou.renderers import _pdffonts, _shaping
+
+__all__ = ["Together", "UnruntedParagraph", "spaced", "style", "style_for"]
 
 
 # --- styles: built once per process ------------------------------------------------------------
@@ -120,6 +122,19 @@ class Together(Flowable):  # type: ignore[misc]
         for part, height in zip(self.parts, self.heights, strict=True):
             y -= height
             part.drawOn(self.canv, 0, y)
+
+
+def style_for(text: str, font: str, size: float, leading: float) -> ParagraphStyle:
+    """The style for a paragraph of ``text``: CJK line breaking and shaping where it needs them.
+
+    Renderers building Paragraphs from :func:`_pdffonts.markup` use this, so
+    Arabic, Indic and Thai text is shaped (with the ``shaping`` extra).
+    """
+    cjk = shaping = False
+    if not text.isascii():  # one scan for almost every paragraph
+        cjk = _pdffonts.is_cjk(text)
+        shaping = _shaping.needs_shaping(text) and _shaping.available()
+    return style(font, size, leading, cjk, shaping)
 
 
 @functools.cache

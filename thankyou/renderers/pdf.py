@@ -128,12 +128,8 @@ class _Job:
         after: float,
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
     ) -> Paragraph:
-        cjk = shaping = False
         joined = "".join(text for text, _ in parts)
-        if _pdffonts.is_unusual(joined) or not joined.isascii():  # usually: one or two scans
-            cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
-            shaping = _shaping.needs_shaping(joined) and _shaping.available()
-        style = _pdfflow.style(self.fonts.main, size, leading, cjk, shaping)
+        style = _pdfflow.style_for(joined, self.fonts.main, size, leading)
         if after:
             style = _pdfflow.spaced(style, after)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
