@@ -382,3 +382,57 @@ def test_draw_line_shapes_orders_and_copies_out(tmp_path: Path) -> None:
     copied = copied_text(target.read_bytes())[0]
     assert "".join(copied.split()) == "".join(line.split())
     assert 100 < width < 400
+
+
+# --- right-to-left paragraphs that wrap ---------------------------------------------------------
+
+
+ARABIC_PARAGRAPH = (
+    "شكرا جزيلا على وقتك الثمين خلال المقابلة. لقد استمتعت كثيرا بالحديث عن خطوط البيانات "
+    "والتحديات التي يواجهها الفريق، وأتطلع إلى العمل معكم في المستقبل القريب إن شاء الله. "
+    "كما أود أن أشكرك على الأسئلة الدقيقة حول معالجة الأحداث المتأخرة."
+)
+HEBREW_PARAGRAPH = (
+    "תודה רבה על הזמן שהקדשת לי בראיון. נהניתי מאוד מהשיחה על צינורות הנתונים ועל האתגרים "
+    "של הצוות, ואני מצפה לעבוד איתכם בקרוב. השאלה שלך על אירועים מאוחרים עדיין מעסיקה אותי."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "letters"),
+    [(ARABIC_PARAGRAPH, "\u0600-\u06ff"), (HEBREW_PARAGRAPH, "\u0590-\u05ff")],
+    ids=["arabic", "hebrew"],
+)
+def test_a_right_to_left_paragraph_wraps_in_reading_order(
+    make_letter: MakeLetter, text: str, letters: str
+) -> None:
+    """Lines are broken before they are reordered: the first line holds the first words,
+    every line reads right to left, and the paragraph is set flush right."""
+    import pdfplumber
+
+    letter = make_letter(paragraphs=("Thank you for meeting with me.", text))
+    data = thankyou.render(letter, "pdf")
+    word = re.compile(f"[{letters}]+")
+    page = pdfplumber.open(io.BytesIO(data)).pages[0]
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for char in page.chars:
+        if word.search(unicodedata.normalize("NFKC", char["text"])):
+            rows.setdefault(round(char["top"]), []).append(char)
+    assert len(rows) >= 2  # it wraps
+    # Read the page as a reader does: rows top to bottom, each row right to left, a new
+    # word wherever the gap between two glyphs is a space wide.
+    read: list[str] = []
+    for top in sorted(rows):
+        chars = sorted(rows[top], key=lambda c: -c["x1"])
+        line, left = "", None
+        for char in chars:
+            if left is not None and left - char["x1"] > 2:
+                line += " "
+            line += unicodedata.normalize("NFKC", char["text"])
+            left = char["x0"]
+        read.append(line)
+    assert word.findall(" ".join(read)) == word.findall(text)
+    right = page.width - 72
+    assert all(
+        max(c["x1"] for c in chars) == pytest.approx(right, abs=2) for chars in rows.values()
+    )

@@ -8,15 +8,18 @@ its own (the speed target of SPEC §11).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 
 from reportlab.lib.colors import black
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from thankyou.renderers import _pdffonts, _shaping
+from thankyou.renderers import _pdffonts, _pdfshape, _shaping
 
-__all__ = ["Together", "UnruntedParagraph", "spaced", "style", "style_for"]
+__all__ = ["BidiParagraph", "Together", "UnruntedParagraph", "spaced", "style", "style_for"]
 
 
 # --- styles: built once per process ------------------------------------------------------------
@@ -141,3 +144,102 @@ def style_for(text: str, font: str, size: float, leading: float) -> ParagraphSty
 def spaced(style: ParagraphStyle, after: float) -> ParagraphStyle:
     """``style`` with ``after`` points of space after each paragraph (cached)."""
     return ParagraphStyle(f"{style.name}+{after}", parent=style, spaceAfter=after)
+
+
+# --- right-to-left text that wraps ----------------------------------------------------------------
+
+
+class BidiParagraph(Flowable):  # type: ignore[misc]
+    """A paragraph with right-to-left text that may take several lines.
+
+    The Unicode Bidirectional Algorithm reorders each *line* (UAX #9, rule
+    L2), after the text is broken into lines in reading order. reportlab
+    breaks the text it is given from left to right, so reordering the whole
+    paragraph first would put its last words on the first line. Here the
+    text is broken greedily at the width first, each line is put in display
+    order with the paragraph's direction, and an inner Paragraph sets the
+    lines as given. A right-to-left paragraph is set flush right.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        fonts: _pdffonts.Fonts,
+        missing: _pdffonts.MissingText,
+        where: str,
+        style: ParagraphStyle,
+    ) -> None:
+        super().__init__()
+        self.text, self.fonts, self.missing, self.where = text, fonts, missing, where
+        self.rtl = _shaping.base_is_rtl(text)
+        self.style = _flush_right(style) if self.rtl else style
+        self._inner: Paragraph | None = None
+        self._width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self._paragraph(availWidth).wrap(availWidth, availHeight)
+        self.width, self.height = width, height
+        return (width, height)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return list(self._paragraph(availWidth).split(availWidth, availHeight))
+
+    def draw(self) -> None:
+        assert self._inner is not None  # wrap comes first
+        self._inner.drawOn(self.canv, 0, 0)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def runt_free_width(self, availWidth: float) -> float:
+        """The full width: lines are broken here, never narrowed."""
+        return availWidth
+
+    def _paragraph(self, width: float) -> Paragraph:
+        if self._inner is None or self._width != width:
+            lines = [
+                _pdffonts.markup_line(line, self.fonts, self.missing, self.where, self.rtl)
+                for line in self._lines(width)
+            ]
+            self._inner, self._width = Paragraph("<br/>".join(lines), self.style), width
+        return self._inner
+
+    def _lines(self, width: float) -> list[str]:
+        """The text broken greedily into lines of at most ``width`` points, in reading order."""
+        lines: list[str] = []
+        for logical in self.text.split("\n"):
+            current, used = "", 0.0
+            for token in _TOKENS.findall(logical):
+                advance = self._measure(token)
+                if token.isspace():
+                    if current:  # spaces at the start of a line are dropped, as reportlab does
+                        current, used = current + token, used + advance
+                elif current and used + advance > width:
+                    lines.append(current.rstrip())
+                    current, used = token, advance
+                else:
+                    current, used = current + token, used + advance
+            lines.append(current.rstrip())
+        return lines
+
+    def _measure(self, token: str) -> float:
+        size = self.style.fontSize
+        shaping = _shaping.available()
+        total = 0.0
+        for run in _pdffonts.display_runs(token, self.fonts, self.missing, self.where, self.rtl):
+            if shaping and _shaping.needs_shaping(run.text):
+                total += _pdfshape.shape_run(run.text, run.font, size)[1]
+            else:
+                total += pdfmetrics.stringWidth(run.text, run.font, size)
+        return total
+
+
+_TOKENS = re.compile(r"\s+|\S+")
+
+
+@functools.cache
+def _flush_right(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)

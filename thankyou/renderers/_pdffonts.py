@@ -341,19 +341,25 @@ def markup(text: str, fonts: Fonts, missing: MissingText, where: str) -> str:
         return escape(text).replace("\n", "<br/>")
     if _shaping.needs_shaping(flat) and not _shaping.available() and where not in missing.unshaped:
         missing.unshaped.append(where)
-    lines = []
-    for line in text.split("\n"):
-        parts = []
-        bidi = _shaping.needs_bidi(line)
-        for run in display_runs(line, fonts, missing, where):
-            # With bidi, every run is a frag of its own, so that a word such as
-            # "שרה," is shaped as two runs, right to left and left to right.
-            if run.font == fonts.main and not bidi:
-                parts.append(escape(run.text))
-            else:
-                parts.append(f'<font face="{run.font}">{escape(run.text)}</font>')
-        lines.append("".join(parts))
-    return "<br/>".join(lines)
+    return "<br/>".join(markup_line(line, fonts, missing, where) for line in text.split("\n"))
+
+
+def markup_line(
+    line: str, fonts: Fonts, missing: MissingText, where: str, base_rtl: bool | None = None
+) -> str:
+    """Paragraph markup for one line of user text (see :func:`markup`), in display order."""
+    if _coverage[fonts.main].issuperset(line) and not _shaping.needs_bidi(line):
+        return escape(line)
+    parts = []
+    bidi = _shaping.needs_bidi(line)
+    for run in display_runs(line, fonts, missing, where, base_rtl):
+        # With bidi, every run is a frag of its own, so that a word such as
+        # "שרה," is shaped as two runs, right to left and left to right.
+        if run.font == fonts.main and not bidi:
+            parts.append(escape(run.text))
+        else:
+            parts.append(f'<font face="{run.font}">{escape(run.text)}</font>')
+    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -367,7 +373,9 @@ class Run:
     rtl: bool = False
 
 
-def display_runs(line: str, fonts: Fonts, missing: MissingText, where: str) -> list[Run]:
+def display_runs(
+    line: str, fonts: Fonts, missing: MissingText, where: str, base_rtl: bool | None = None
+) -> list[Run]:
     """Split one line into runs of one font and one direction, in display order.
 
     This is what a renderer needs to draw a line itself (with
@@ -380,7 +388,7 @@ def display_runs(line: str, fonts: Fonts, missing: MissingText, where: str) -> l
     chain = fonts.chain
     covers = [_coverage[name] for name in chain]
     if _shaping.needs_bidi(line) and _shaping.available():
-        pieces = _shaping.visual_runs(line)
+        pieces = _shaping.visual_runs(line, base_rtl)
     else:
         pieces = [(line, False)]
     result: list[Run] = []

@@ -144,7 +144,10 @@ def _with_cluster_codes(shaped: list[Any], text: str) -> list[Any]:
     no gap between them (a glyph that stood for nothing would read as a space).
     """
     rtl = _shaping.needs_bidi(text)
-    starts = [i for i in range(len(text)) if _starts_cluster(text, i)] or [0]
+    # HarfBuzz's clusters (a ligature such as lam-alef is one), merged further so that
+    # marks and the letter after a virama stay with their cluster.
+    clusters: set[int] = {d.cluster for _f, glyphs in shaped[1:] for d in _shape_data(glyphs)}
+    starts = sorted(c for c in clusters if _starts_cluster(text, c)) or [min(clusters, default=0)]
     ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
 
     def cluster_of(index: int) -> int:
@@ -170,6 +173,10 @@ def _with_cluster_codes(shaped: list[Any], text: str) -> list[Any]:
             chars.append(char if char == want else chr(_code(font, char, want)))
         result.append((frag, ttfonts.ShapedStr("".join(chars), shapeData=glyphs.__shapeData__)))
     return result
+
+
+def _shape_data(glyphs: Any) -> list[Any]:
+    return list(glyphs.__shapeData__) if isinstance(glyphs, ttfonts.ShapedStr) else []
 
 
 def _deal(cluster: str, glyphs: list[str], rtl: bool) -> list[str]:

@@ -17,7 +17,14 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["EXTRA_HINT", "available", "needs_bidi", "needs_shaping", "visual_runs"]
+__all__ = [
+    "EXTRA_HINT",
+    "available",
+    "base_is_rtl",
+    "needs_bidi",
+    "needs_shaping",
+    "visual_runs",
+]
 
 EXTRA_HINT = "install the shaping extra: pip install 'thankyou[shaping]'"
 
@@ -55,7 +62,7 @@ def available() -> bool:
     return True
 
 
-def visual_runs(line: str) -> list[tuple[str, bool]]:
+def visual_runs(line: str, base_rtl: bool | None = None) -> list[tuple[str, bool]]:
     """Split one line into runs in display order, left to right: (text, right_to_left).
 
     The embedding levels and their reordering (UAX #9 rules P2-L2) come from
@@ -66,15 +73,18 @@ def visual_runs(line: str) -> list[tuple[str, bool]]:
     word by word. So "Dear محمد العلي," gives
     ``[("Dear ", False), ("العلي", True), (" ", True), ("محمد", True), (",", False)]``.
 
+    ``base_rtl`` sets the paragraph direction (for the lines of a wrapped
+    paragraph, which share it); by default the first strong letter decides.
+
     Raises:
         ImportError: when python-bidi is not installed (callers check :func:`available`).
     """
-    if not needs_bidi(line):
+    if not needs_bidi(line) and not base_rtl:
         return [(line, False)]
     from bidi import algorithm
 
     storage = algorithm.get_empty_storage()
-    storage["base_level"] = algorithm.get_base_level(line)
+    storage["base_level"] = algorithm.get_base_level(line) if base_rtl is None else int(base_rtl)
     storage["base_dir"] = ("L", "R")[storage["base_level"]]
     algorithm.get_embedding_levels(line, storage)
     for index, char in enumerate(storage["chars"]):
@@ -85,6 +95,15 @@ def visual_runs(line: str) -> list[tuple[str, bool]]:
     algorithm.resolve_implicit_levels(storage, False)
     algorithm.reorder_resolved_levels(storage, False)
     return _runs(storage["chars"])
+
+
+def base_is_rtl(text: str) -> bool:
+    """Whether a paragraph reads right to left: its first strong letter decides (UAX #9 P2-P3)."""
+    if not needs_bidi(text):
+        return False
+    from bidi import algorithm
+
+    return bool(algorithm.get_base_level(text))
 
 
 def _runs(chars: list[dict[str, object]]) -> list[tuple[str, bool]]:

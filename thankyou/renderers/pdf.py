@@ -132,6 +132,9 @@ class _Job:
         style = _pdfflow.style_for(joined, self.fonts.main, size, leading)
         if after:
             style = _pdfflow.spaced(style, after)
+        if kind is not Paragraph and _pdffonts.is_rtl(joined) and _shaping.available():
+            # Right-to-left text that may wrap: broken into lines before it is reordered.
+            return _pdfflow.BidiParagraph(joined, self.fonts, self.missing, parts[0][1], style)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
         return kind(markup, style)
 
