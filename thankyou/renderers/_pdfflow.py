@@ -19,7 +19,15 @@ from reportlab.platypus import Flowable, Paragraph
 
 from thankyou.renderers import _pdffonts, _pdfshape, _shaping
 
-__all__ = ["BidiParagraph", "Together", "UnruntedParagraph", "spaced", "style", "style_for"]
+__all__ = [
+    "BidiParagraph",
+    "BlockParagraph",
+    "Together",
+    "UnruntedParagraph",
+    "spaced",
+    "style",
+    "style_for",
+]
 
 
 # --- styles: built once per process ------------------------------------------------------------
@@ -93,6 +101,14 @@ class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no ty
             if len(self.blPara.lines) == count and _words(self.blPara.lines[-1]) > 1:
                 return availWidth * shrink
         super().wrap(availWidth, availHeight)
+        return availWidth
+
+
+class BlockParagraph(UnruntedParagraph):
+    """Lines set as given (an address block): line breaks made once per width, no runt check."""
+
+    def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
+        Paragraph.wrap(self, availWidth, availHeight)
         return availWidth
 
 

@@ -70,7 +70,7 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     the characters of their cluster, or to nothing.
     """
     cmap = _reportlab_to_unicode_cmap(fontname, subset)
-    if any(_pdfshape_text(code) is not None for code in subset):
+    if subset and max(subset) >= 0xF0000:  # shaped glyphs' codes live in plane 15 only
         cmap = _CMAP_ENTRY.sub(lambda found: _cluster_entry(found, subset), cmap)
         cmap = _BFCHAR.sub(_recount, cmap)
     return _ASTRAL_ENTRY.sub(_utf16_entry, cmap)

@@ -118,7 +118,7 @@ class _Job:
     ) -> Paragraph:
         """One paragraph of lines (an address block); its first line is the ``.name`` field."""
         labelled = [(line, f"{where}.name" if i == 0 else where) for i, line in enumerate(lines)]
-        return self._paragraph(labelled, size, leading, after, Paragraph)
+        return self._paragraph(labelled, size, leading, after, _pdfflow.BlockParagraph)
 
     def _paragraph(
         self,
@@ -132,7 +132,7 @@ class _Job:
         style = _pdfflow.style_for(joined, self.fonts.main, size, leading)
         if after:
             style = _pdfflow.spaced(style, after)
-        if kind is not Paragraph and _pdffonts.is_rtl(joined) and _shaping.available():
+        if kind is _pdfflow.UnruntedParagraph and _pdffonts.is_rtl(joined) and _shaping.available():
             # Right-to-left text that may wrap: broken into lines before it is reordered.
             return _pdfflow.BidiParagraph(joined, self.fonts, self.missing, parts[0][1], style)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
