@@ -305,6 +305,8 @@ def _name_run_fonts(data: bytes, name: str) -> set[str]:
     for run in paragraph.runs:
         if any(c in name for c in run.text if c.isalpha()):
             rfonts = run._r.rPr.rFonts
+            if rfonts is None:
+                continue
             slots = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
             fonts |= {rfonts.get(f"{{{rfonts.nsmap['w']}}}{s.split(':')[1]}") for s in slots}
     return fonts
@@ -315,6 +317,9 @@ def test_docx_names_a_font_that_holds_the_script(make_letter: MakeLetter, script
     """Every font slot of the name's runs names one installed font that has its letters."""
     name = NAMES[script]
     fonts = _name_run_fonts(thankyou.render(letter_to(make_letter, name), "docx"), name)
+    if script == "hebrew":  # Times New Roman and its twin Liberation Serif have Hebrew
+        assert fonts == set()
+        return
     assert len(fonts) == 1, fonts
     (family,) = fonts
     letter = next(c for c in name if c.isalpha())

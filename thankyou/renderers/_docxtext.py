@@ -213,11 +213,11 @@ def _run_properties(size: float | None, rtl: bool, font: ScriptFont | None) -> e
 # --- fonts for scripts the style's font cannot hold ---------------------------------------------
 
 # Times New Roman and Arial (and their twins, Liberation) hold Latin, Greek,
-# Cyrillic, punctuation and symbols; from Armenian on, a script needs a font of
-# its own, except Vietnamese (Latin Extended Additional), the punctuation and
-# symbol blocks, variation selectors and emoji, which every system falls back for.
+# Cyrillic, Hebrew, punctuation and symbols; from Armenian on, a script needs a
+# font of its own, except Vietnamese (Latin Extended Additional), the punctuation
+# and symbol blocks, variation selectors and emoji, which every system falls back for.
 _OTHER_SCRIPT = re.compile(
-    "[\u0530-\u1dff\u2c00-\u2dff\u2e80-\ufaff\ufb1d-\ufdff\ufe10-\ufe1f"
+    "[\u0530-\u058f\u0600-\u1dff\u2c00-\u2dff\u2e80-\ufaff\ufb1d-\ufdff\ufe10-\ufe1f"
     "\ufe30-\ufe4f\ufe70-\ufefe\uff00-\uffef\U00010000-\U0001efff\U00020000-\U0003ffff]"
 )
 _CJK = re.compile(
