@@ -331,8 +331,8 @@ def test_docx_names_a_font_that_holds_the_script(make_letter: MakeLetter, script
 
 
 @pytest.fixture(scope="module")
-def through_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """Every script's DOCX converted to PDF in ONE LibreOffice run; script -> copied lines."""
+def libreoffice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Every script's DOCX converted to PDF in ONE LibreOffice run; script -> PDF."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         reason = "LibreOffice (soffice) is not installed"
@@ -350,7 +350,13 @@ def through_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
          "--outdir", str(root), *sorted(str(p) for p in root.glob("*.docx"))],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
-    return {script: copied_text((root / f"{script}.pdf").read_bytes()) for script in NAMES}
+    return {script: (root / f"{script}.pdf").read_bytes() for script in NAMES}
+
+
+@pytest.fixture(scope="module")
+def through_libreoffice(libreoffice_pdfs: dict[str, bytes]) -> dict[str, list[str]]:
+    """script -> the lines copied out of LibreOffice's PDF."""
+    return {script: copied_text(data) for script, data in libreoffice_pdfs.items()}
 
 
 @pytest.mark.parametrize("script", NAMES, ids=NAMES)
@@ -441,3 +447,34 @@ def test_a_right_to_left_paragraph_wraps_in_reading_order(
     assert all(
         max(c["x1"] for c in chars) == pytest.approx(right, abs=2) for chars in rows.values()
     )
+
+
+@pytest.mark.parametrize(
+    ("script", "font_file"),
+    [
+        ("arabic", NOTO.with_name("NotoNaskhArabic-Regular.ttf")),
+        ("devanagari", NOTO),
+    ],
+)
+def test_docx_through_libreoffice_draws_the_glyphs_harfbuzz_chooses(
+    libreoffice_pdfs: dict[str, bytes], script: str, font_file: Path
+) -> None:
+    """LibreOffice sets the name in the font the DOCX names, shaped: HarfBuzz's glyphs.
+
+    LibreOffice shapes the whole run, space included, so the name is shaped as one.
+    """
+    import uharfbuzz as hb
+
+    name = NAMES[script]
+    codes, embedded = _drawn_codes(libreoffice_pdfs[script], font_file.stem)
+    original = hb.Font(hb.Face(hb.Blob.from_file_path(str(font_file))))
+    buffer = hb.Buffer()
+    buffer.add_str(name)
+    buffer.guess_segment_properties()
+    hb.shape(original, buffer)
+    expected = [_glyph_signature(original, g.codepoint) for g in buffer.glyph_infos]
+    subset = hb.Font(hb.Face(hb.Blob(embedded)))
+    drawn = [_glyph_signature(subset, subset.get_nominal_glyph(code) or 0) for code in codes]
+    n = len(expected)
+    assert drawn[:n] == expected  # the address block
+    assert drawn[n : 2 * n] == expected  # the salutation
