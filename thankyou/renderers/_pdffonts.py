@@ -80,16 +80,8 @@ _CMAP_ENTRY = re.compile(r"^<([0-9A-F]{2})> <[0-9A-F]+>\n", re.MULTILINE)
 _BFCHAR = re.compile(r"^\d+ beginbfchar\n(.*?)endbfchar", re.MULTILINE | re.DOTALL)
 
 
-def _pdfshape_text(code: int) -> str | None:
-    if code < 0xF0000:  # the shaping module's codes live in plane 15 only
-        return None
-    from thankyou.renderers import _pdfshape
-
-    return _pdfshape.cluster_text(code)
-
-
 def _cluster_entry(found: re.Match[str], subset: Sequence[int]) -> str:
-    text = _pdfshape_text(subset[int(found.group(1), 16)])
+    text = _pdfshape.cluster_text(subset[int(found.group(1), 16)])
     if text is None:
         return found.group(0)
     if not text:  # the second glyph of a cluster: the first one carries the characters
@@ -135,24 +127,19 @@ class Fonts:
         found = _system[self.serif] if _sysfonts.enabled() else ()
         return (self.main, *self.fallbacks, *found)
 
-    def family_of(self, name: str) -> str:
-        """The family name of a registered font (what DOCX names), e.g. "DejaVu Sans"."""
-        return _families.get(name, name)
-
 
 @dataclass
 class MissingText:
     """Characters that no font covers, by the letter field they occur in."""
 
     by_field: dict[str, list[str]] = field(default_factory=dict)
+    #: Fields holding complex-script text while the shaping extra is not installed.
+    unshaped: list[str] = field(default_factory=list)
 
     def add(self, where: str, chars: Iterable[str]) -> None:
         """Record ``chars`` as uncovered in field ``where`` (order kept, no repeats)."""
         seen = self.by_field.setdefault(where, [])
         seen.extend(c for c in chars if c not in seen)
-
-    #: Fields holding complex-script text while the shaping extra is not installed.
-    unshaped: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.by_field)
@@ -205,14 +192,8 @@ def _load(filename: str, name: str) -> str:
     return name
 
 
-#: Registered name -> the font's family name.
-_families: dict[str, str] = {}
-
-
 def _remember(font: TTFont, name: str) -> None:
     pdfmetrics.registerFont(font)
-    family = getattr(font.face, "familyName", b"")
-    _families[name] = family.decode("utf-8", "replace") if isinstance(family, bytes) else family
     # A cmap entry pointing at glyph 0 (.notdef) is a box, not coverage.
     cmap = font.face.charToGlyph
     _coverage[name] = frozenset(chr(code) for code, glyph in cmap.items() if glyph)
@@ -257,7 +238,6 @@ def _register_system(found: _sysfonts.SystemFont, serif: bool) -> None:
             except (TTFError, OSError):
                 return  # fontconfig called it TrueType but reportlab cannot read it: skip
             _remember(font, name)
-            _families[name] = found.family
             pdfmetrics.registerFontFamily(name, normal=name)
             _system_names[key] = name
         name = _system_names[key]
@@ -378,8 +358,8 @@ def display_runs(
 ) -> list[Run]:
     """Split one line into runs of one font and one direction, in display order.
 
-    This is what a renderer needs to draw a line itself (with
-    ``ttfonts.shapeStr`` per run) or to build Paragraph markup. Installed
+    This is what a renderer needs to draw a line itself (:func:`draw_line`)
+    or to build Paragraph markup (:func:`markup_line`). Installed
     fonts are looked up for characters no font of ``fonts`` has; characters
     still without a font are recorded in ``missing`` under ``where`` and
     their run uses the main font.

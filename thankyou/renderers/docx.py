@@ -6,7 +6,9 @@ Times New Roman / Arial, the metric twins of the bundled Liberation fonts, so
 lines break alike. Every paragraph carries a named style (``Sender``,
 ``Letter Date``, ``Recipient``, ``Salutation``, ``Body``, ``Closing``,
 ``Signature Space``, ``Signature``) and no run carries direct formatting, so a
-user restyles the whole letter by editing a style.
+user restyles the whole letter by editing a style. The one exception is the
+font of a run in a script Times New Roman and Arial lack (Arabic, Devanagari,
+Chinese...): it names an installed font that has the script.
 
 Speed: styles, page setup, headers and images are prepared once per process
 and style (:mod:`thankyou.renderers._docxbase`); a letter fills copies of the
