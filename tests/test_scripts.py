@@ -38,6 +38,7 @@ NAMES = {
     "arabic": "محمد العلي",
     "hebrew": "שרה כהן",
     "persian": "مهسا رضایی",
+    "urdu": "عمران ہاشمی",  # ہ and the Urdu letters DejaVu Sans lacks: one font per word
     "devanagari": "रामकृष्ण शर्मा",
     "bengali": "রবীন্দ্রনাথ ঠাকুর",
     "tamil": "முத்துலட்சுமி ரெட்டி",
@@ -48,7 +49,7 @@ NAMES = {
     "georgian": "ნინო ბერიძე",
     "armenian": "Արամ Խաչատրյան",
 }
-RTL = {"arabic", "hebrew", "persian"}
+RTL = {"arabic", "hebrew", "persian", "urdu"}
 #: Fonts the tests rely on: Debian's fonts-noto-core and fonts-wqy-zenhei (.ci/run installs them).
 NOTO = Path("/usr/share/fonts/truetype/noto/NotoSerifDevanagari-Regular.ttf")
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -168,6 +169,7 @@ def _glyph_signature(font: Any, gid: int) -> tuple[Any, ...]:
     [
         ("arabic", DEJAVU, "DejaVuSans"),
         ("persian", DEJAVU, "DejaVuSans"),
+        ("urdu", NOTO.with_name("NotoNaskhArabic-Regular.ttf"), "NotoNaskhArabic-Regular"),
         ("devanagari", NOTO, "NotoSerifDevanagari-Regular"),
         ("bengali", NOTO.with_name("NotoSerifBengali-Regular.ttf"), "NotoSerifBengali-Regular"),
         ("tamil", NOTO.with_name("NotoSerifTamil-Regular.ttf"), "NotoSerifTamil-Regular"),

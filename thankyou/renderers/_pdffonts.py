@@ -218,9 +218,19 @@ def _register_extra(path: Path, index: int) -> str:
     return _extra_names[key]
 
 
-def _discover(chars: Iterable[str], fonts: Fonts) -> None:
-    """Register installed fonts for characters no font of ``fonts`` has yet."""
-    for char in chars:
+def _discover(line: str, fonts: Fonts) -> None:
+    """Register installed fonts for characters no font of ``fonts`` has yet.
+
+    For a word of a joining or combining script, a font with all its letters
+    is looked for first (see :func:`runs`).
+    """
+    words = [_drawn(word.group()) for word in _shaping.complex_words(line)]
+    for letters in ["".join(words), *words] if len(words) > 1 else words:
+        if not any(_coverage[name].issuperset(letters) for name in fonts.chain):
+            found = _sysfonts.find(letters, fonts.serif)
+            if found is not None:
+                _register_system(found, fonts.serif)
+    for char in line:
         if char.isspace() or any(char in _coverage[name] for name in fonts.chain):
             continue
         found = _sysfonts.find(char, fonts.serif)
@@ -282,25 +292,67 @@ def _font_index(cluster: str, covers: Sequence[frozenset[str]]) -> int:
     return -1
 
 
-def runs(text: str, fonts: Fonts) -> list[tuple[int, str]]:
+def runs(text: str, fonts: Fonts, prefer: int | None = None) -> list[tuple[int, str]]:
     """Split one line into (font index, text) runs; -1 marks text no font covers.
 
-    A space stays in the run it follows when that font has a space glyph, so a
-    fallback word does not split the spaces around it into runs of their own.
+    A word of a script whose letters join or combine (Arabic, Devanagari,
+    Thai...) is set in one font when a font has all its letters: split
+    between two fonts, its letters could not join. A space stays in the run
+    it follows when that font has a space glyph, so a fallback word does not
+    split the spaces around it into runs of their own. ``prefer`` is the index
+    of a font to use for such words when it has their letters (see
+    :func:`shared_font`), so that the words of one name share a font.
     """
     covers = [_coverage[name] for name in fonts.chain]
     result: list[tuple[int, str]] = []
+    start = 0
+    for word in _shaping.complex_words(text):
+        _cluster_runs(text[start : word.start()], covers, result)
+        letters = _drawn(word.group())
+        index = next((i for i, cov in enumerate(covers) if cov.issuperset(letters)), None)
+        if prefer is not None and covers[prefer].issuperset(letters):
+            index = prefer
+        if index is None:
+            _cluster_runs(word.group(), covers, result)
+        else:
+            _append(result, index, word.group())
+        start = word.end()
+    _cluster_runs(text[start:], covers, result)
+    return result
+
+
+def shared_font(line: str, fonts: Fonts) -> int | None:
+    """Index of the first font with every letter of the line's joining-script words, if any."""
+    letters = _drawn("".join(word.group() for word in _shaping.complex_words(line)))
+    if not letters:
+        return None
+    return next(
+        (i for i, name in enumerate(fonts.chain) if _coverage[name].issuperset(letters)), None
+    )
+
+
+def _drawn(word: str) -> str:
+    """The characters of ``word`` a font must have (joiners are not drawn)."""
+    return word.replace("\u200c", "").replace("\u200d", "")
+
+
+def _cluster_runs(
+    text: str, covers: Sequence[frozenset[str]], result: list[tuple[int, str]]
+) -> None:
     for cluster in _clusters(text):
         current = result[-1][0] if result else 0
         if cluster.isspace() and (current == -1 or cluster in covers[current]):
             index = current  # keep spaces in the run they follow: fewer, longer runs
         else:
             index = _font_index(cluster, covers)
-        if result and result[-1][0] == index:
-            result[-1] = (index, result[-1][1] + cluster)
-        else:
-            result.append((index, cluster))
-    return result
+        _append(result, index, cluster)
+
+
+def _append(result: list[tuple[int, str]], index: int, text: str) -> None:
+    if result and result[-1][0] == index:
+        result[-1] = (index, result[-1][1] + text)
+    else:
+        result.append((index, text))
 
 
 def markup(text: str, fonts: Fonts, missing: MissingText, where: str) -> str:
@@ -371,9 +423,10 @@ def display_runs(
         pieces = _shaping.visual_runs(line, base_rtl)
     else:
         pieces = [(line, False)]
+    prefer = shared_font(line, fonts)
     result: list[Run] = []
     for piece, rtl in pieces:
-        for index, text in runs(piece, fonts):
+        for index, text in runs(piece, fonts, prefer):
             lost = [c for c in text if not c.isspace() and not any(c in cov for cov in covers)]
             if lost:
                 missing.add(where, lost)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 __all__ = [
     "EXTRA_HINT",
     "available",
     "base_is_rtl",
+    "complex_words",
     "needs_bidi",
     "needs_shaping",
     "visual_runs",
@@ -44,6 +46,16 @@ _RTL = re.compile(
 def needs_shaping(text: str) -> bool:
     """True when ``text`` holds letters of a script that must be shaped to be legible."""
     return _COMPLEX.search(text) is not None
+
+
+_COMPLEX_WORD = re.compile(f"(?:{_COMPLEX.pattern}|[\u200c\u200d])+")
+
+
+def complex_words(text: str) -> Iterator[re.Match[str]]:
+    """The words of ``text`` written in scripts that must be shaped (with their joiners)."""
+    if not _COMPLEX.search(text):
+        return iter(())
+    return _COMPLEX_WORD.finditer(text)
 
 
 def needs_bidi(text: str) -> bool:
