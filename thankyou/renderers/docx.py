@@ -206,8 +206,8 @@ def _measure(letter: Letter, style: Style) -> Measure | None:
 
     try:
         return pdf.measure(letter, style)
-    except RenderError:  # an image reportlab cannot read: python-docx reports its own error
-        return None
+    except (RenderError, ValueError):  # an image reportlab cannot read, markup it refuses:
+        return None  # the DOCX is still written, laid out by the word processor alone
 
 
 # --- the window layout ------------------------------------------------------------------------
