@@ -440,21 +440,3 @@ def test_starttls_to_the_implicit_tls_port_says_what_to_do(dovecot, mailbox, let
     report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
     assert f"{HOST}:{dovecot.imaps_port}: connection failed: timed out" in str(report.error)
     assert "expects TLS from the start (usually 993), leave out --starttls" in str(report.error)
-
-
-def test_a_drafts_log_in_use_or_damaged_names_the_drafts_command(letters, tmp_path):
-    from thankyou._sendlog import open_log
-    from thankyou.errors import SendError
-
-    log = tmp_path / "d.jsonl"
-    nowhere = MailAccount(HOST, 1, "alex", auth=Password("x"))
-    with open_log(log, "drafts"), pytest.raises(SendError) as caught:
-        save_drafts(letters, nowhere, log_path=log, dry_run=False)
-    assert str(caught.value) == f"another `thankyou drafts` is using {log}; wait for it to finish"
-    log.write_text("not json\n", encoding="utf-8")
-    with pytest.raises(SendError) as caught:
-        save_drafts(letters, nowhere, log_path=log)
-    assert str(caught.value) == (
-        f"{log}:1: this line of the drafts log is damaged; repair or delete it "
-        "(a deleted line's letter will be saved again)"
-    )

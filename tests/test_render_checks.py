@@ -66,7 +66,9 @@ def starter(tmp_path: Path) -> Path:
 def test_an_untouched_starter_is_an_error_in_check(starter: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(starter)])
     assert result.exit_code == 1
-    flagged = set(re.findall(r"error +(\S+): .*\[placeholder\]", result.stdout))
+    # check names the person beside a panel path: "panel[0] (Their Name).email".
+    fields = re.findall(r"error +(\S+(?: \([^)]*\))?\S*): .*\[placeholder\]", result.stdout)
+    flagged = {re.sub(r" \([^)]*\)", "", field) for field in fields}
     assert {"company", "candidate.name", "candidate.email", "panel[0].name",
             "panel[0].email", "panel[0].personal", "highlights[0]"} <= flagged  # fmt: skip
     assert '"Your Name" is the example that `thankyou new` wrote' in result.stdout
@@ -84,7 +86,7 @@ def test_send_and_drafts_never_take_the_starters_sample_paragraph(starter: Path,
     result = CliRunner().invoke(cli, [*command.split(), str(starter)])
     assert result.exit_code == 1
     assert result.stdout == ""  # not even "would send" / "would save"
-    assert re.search(r"panel\[0\]\.personal: \"[^\n]*is the example that `thankyou new` wrote",
+    assert re.search(r"panel\[0\][^.]*\.personal: \"[^\n]*is the example that `thankyou new` wrote",
                      result.stderr)  # fmt: skip
 
 
@@ -123,7 +125,10 @@ def test_a_placeholder_of_one_reader_stops_only_their_letter(tmp_path: Path) -> 
     result = render(tmp_path, facts, "--today", DAY_AFTER)
     assert result.exit_code == 1
     assert written(tmp_path) == ["priya-raman.txt"]
-    assert 'letter to Jordan Smith: panel[1].name: "Jordan Smith" is the example' in result.stderr
+    assert (
+        'letter to Jordan Smith: panel[1] (Jordan Smith).name: "Jordan Smith" is the example'
+        in result.stderr
+    )
     assert "1 written, 0 skipped, 1 failed" in result.stderr
 
 
@@ -145,7 +150,10 @@ def test_personal_paragraph_without_final_punctuation(tmp_path: Path, personal: 
     result = render(tmp_path, write(tmp_path, panel_1={"personal": personal}), "--today", DAY_AFTER)
     assert result.exit_code == 0, result.stderr
     assert written(tmp_path) == ["mei-chen.txt", "priya-raman.txt"]  # a warning stops nothing
-    line = f"warning: {tmp_path / 'interview.json'}: panel[1].personal: The personalised paragraph"
+    line = (
+        f"warning: {tmp_path / 'interview.json'}: panel[1] (Mei Chen).personal: "
+        "The personalised paragraph"
+    )
     assert (line in result.stderr) is warned
     assert f"0 failed, {1 if warned else 0} warning" in result.stderr
 
@@ -179,12 +187,15 @@ def test_follow_up_before_the_decision_day_is_a_warning(tmp_path: Path) -> None:
 
 def test_render_reports_only_what_concerns_its_letters(tmp_path: Path) -> None:
     """A finding about a reference is for the reference briefings, not the thank-you letters."""
-    facts = write(tmp_path, references=[{"name": "sam ortiz", "email": "sam.ortiz@b.example"}])
+    facts = write(
+        tmp_path,
+        references=[{"name": "sam ortiz", "given_name": "sam", "email": "sam.ortiz@b.example"}],
+    )
     thanks = render(tmp_path, facts, "--today", DAY_AFTER)
     assert "references[0]" not in thanks.stderr
     assert "0 warnings" in thanks.stderr
     briefing = render(tmp_path, facts, "-t", "references/briefing", "--today", DAY_AFTER)
-    assert 'references[0].name: "sam ortiz" is all lower case' in briefing.stderr
+    assert 'references[0] (sam ortiz).name: "sam ortiz" is all lower case' in briefing.stderr
     assert "1 written, 0 skipped, 0 failed, 1 warning." in briefing.stderr
 
 
@@ -211,6 +222,6 @@ def test_warnings_come_back_from_worker_processes(tmp_path: Path) -> None:
 def test_an_unfinished_paragraph_is_quoted_on_one_line(tmp_path: Path) -> None:
     personal = "Thank you for the tour.\n\nSee you soon"
     result = render(tmp_path, write(tmp_path, panel_1={"personal": personal}), "--today", DAY_AFTER)
-    [line] = [ln for ln in result.stderr.splitlines() if "panel[1].personal" in ln]
+    [line] = [ln for ln in result.stderr.splitlines() if ".personal: " in ln]
     assert 'ends "…tour. See you soon" without a full stop' in line
     assert line.endswith("[personal-punctuation]")

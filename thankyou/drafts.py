@@ -155,11 +155,10 @@ def save_drafts(
             on_progress(entry)
 
     if dry_run:
-        done = read_log(report.log_path, "drafts")
-        _triage_all(letters, account, done, order, notify, dry_run)
+        _triage_all(letters, account, read_log(report.log_path), order, notify, dry_run)
     else:
-        with open_log(report.log_path, "drafts") as log:
-            done = read_log(report.log_path, "drafts")  # read under the lock, never before it
+        with open_log(report.log_path) as log:
+            done = read_log(report.log_path)  # read under the lock, never before it
             queue = _triage_all(letters, account, done, order, notify, dry_run)
             if queue:
                 _save_all(queue, account, folder, log, report, notify)

@@ -28,6 +28,8 @@ import jinja2.meta
 import jinja2.nodes
 import jinja2.sandbox
 
+from thankyou import _prose
+from thankyou._typography import SmartQuotes
 from thankyou.errors import TemplateError
 
 __all__ = [
@@ -167,6 +169,7 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxe
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
+        extensions=[SmartQuotes],  # ’ “ ” in the templates' own prose, never in values
     )
     env.filters.update(
         join_and=_join_and,
@@ -175,6 +178,7 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxe
         name_title=_name_title,
         stop=_stop,
     )
+    env.filters.update(_prose.FILTERS)  # fitting values to sentences: lists, dates, titles
     env.globals.update(BR=BREAK, SECTION=SECTION)
     return env
 

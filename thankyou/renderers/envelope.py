@@ -171,8 +171,8 @@ def render(
             or a name with characters no font has (unless ``allow_missing_glyphs``).
 
     Warns:
-        RenderWarning: when no font has some characters, right-to-left text is
-            present, or the address does not fit where the standard puts it.
+        RenderWarning: when no font has some characters, or the address does not
+            fit where the standard puts it.
     """
     if letter.delivery is Delivery.email:
         raise RenderError(
@@ -246,7 +246,6 @@ class _Job:
     envelope: Envelope
     fonts: _pdffonts.Fonts
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
-    rtl: list[str] = dataclasses.field(default_factory=list)
     #: The recipient field that does not fit the address area (a line that wraps, else
     #: ``recipient.address`` for too many lines); None when the block fits.
     overflow: str | None = None
@@ -256,12 +255,11 @@ class _Job:
     def lines(self, lines: Sequence[str], where: str, size: float, leading: float) -> Paragraph:
         """One paragraph of user lines, escaped, with the letters' font runs and fallbacks."""
         text = "".join(lines)
-        cjk = _pdffonts.is_unusual(text) and _pdffonts.is_cjk(text)
-        if _pdffonts.is_rtl(text) and where not in self.rtl:
-            self.rtl.append(where)
         labelled = [(line, f"{where}.name" if i == 0 else where) for i, line in enumerate(lines)]
         marked = [_pdffonts.markup(line, self.fonts, self.missing, w) for line, w in labelled]
-        return Paragraph("<br/>".join(marked), _pdfflow.style(self.fonts.main, size, leading, cjk))
+        return Paragraph(
+            "<br/>".join(marked), _pdfflow.style_for(text, self.fonts.main, size, leading)
+        )
 
 
 def _italic(main: str) -> str:
@@ -332,7 +330,7 @@ def _wrapping_field(job: _Job, canvas: Canvas, lines: Sequence[str], width: floa
     person = job.letter.recipient
     fields = {person.name: "name", person.title: "title", person.company: "company"}
     size, leading = _ADDRESS_SIZES[-1]
-    quiet = dataclasses.replace(job, missing=_pdffonts.MissingText(), rtl=[])  # warned once
+    quiet = dataclasses.replace(job, missing=_pdffonts.MissingText())  # warned once
     for line in lines:
         if _fit(quiet.lines([line], "recipient", size, leading), canvas, width)[2] > 1:
             return f"recipient.{fields.get(line, 'address')}"
@@ -364,13 +362,6 @@ def _warn(job: _Job) -> None:
         warnings.warn(
             f"envelope for {name}: candidate.address does not fit the {job.envelope.name} "
             "envelope's return-address corner; shorten its lines or leave some out",
-            RenderWarning,
-            stacklevel=3,
-        )
-    if job.rtl:
-        warnings.warn(
-            f"envelope for {name}: right-to-left text in {', '.join(job.rtl)} prints left to "
-            "right and unshaped in PDF; address this envelope by hand.",
             RenderWarning,
             stacklevel=3,
         )
