@@ -171,16 +171,19 @@ def test_an_interview_long_ago_is_likely_the_wrong_year(tmp_path: Path) -> None:
     assert "old-date" not in {f.code for f in recent}
 
 
-def test_follow_up_before_the_decision_day_is_a_warning(tmp_path: Path) -> None:
-    """They decide within 5 days (by Sunday the 29th): a follow-up dated the 26th is too early."""
+def test_follow_up_before_the_plans_day_is_a_warning(tmp_path: Path) -> None:
+    """The plan follows up two days after (Thursday the 26th): a follow-up on the 25th is early."""
     facts = write(tmp_path)
-    early = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-26")
+    early = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-25")
     assert early.exit_code == 0
-    assert "decision_within_days: The follow-up to Priya Raman is dated Thursday, November 26, " \
-           "before Sunday, November 29" in early.stderr  # fmt: skip
+    said = "date: The follow-up to Priya Raman is dated Wednesday, November 25, before Thursday, "
+    assert said + "November 26, the plan's day for it (2 days after" in early.stderr
     assert "[early-follow-up]" in early.stderr
-    later = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-30", "--force")
-    assert "early-follow-up" not in later.stderr
+    on_time = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-26", "--force")
+    assert "early-follow-up" not in on_time.stderr  # following the plan never warns
+    steps = thankyou.plan(thankyou.load(facts)).steps
+    follow_up = next(step for step in steps if step.template == "follow-up/status")
+    assert follow_up.due.date().isoformat() == "2026-11-26"
     thanks = render(tmp_path, facts, "--today", DAY_AFTER, "--force")
     assert "early-follow-up" not in thanks.stderr  # the thank-you letters ask nothing
 

@@ -190,9 +190,8 @@ _SAY = {
         "and the plan count from this date."
     ),
     "early-follow-up": (
-        "The follow-up to {name} is dated {date}, before {decision}, the day they said they "
-        "would decide by ({days} days after the interview), so you cannot have heard back yet: "
-        "let it thank and restate your interest, or write it after {decision}."
+        "The follow-up to {name} is dated {date}, before {due}, the plan's day for it "
+        "({after} days after the interview): too soon to ask again; write it on {due}."
     ),
 }
 
@@ -606,24 +605,29 @@ def letter_findings(
 ) -> list[Finding]:
     """Findings about the letters themselves, for ``thankyou render``: a follow-up too early.
 
-    A follow-up letter dated before the day they said they would decide by
-    (``early-follow-up``) comes before the candidate could have heard back.
+    A follow-up letter dated before the plan's follow-up day (``early-follow-up``)
+    asks again before the candidate could have heard back. The plan and this
+    check count the same day (:func:`thankyou.planner.followup_date`), so
+    following the plan never draws the warning.
     """
-    days = interview.decision_within_days
-    if days is None:
+    follow_ups = [letter for letter in letters if letter.template.startswith("follow-up/")]
+    if not follow_ups:
         return []
-    decision = _aware(interview.when, tz).date() + dt.timedelta(days=days)
+    from thankyou.planner import followup_date  # late: the planner imports the composer
+
+    due, _ = followup_date(interview, tz=tz)
+    after = (due - _aware(interview.when, tz).date()).days
     return [
         _finding(
             "early-follow-up",
-            "decision_within_days",
+            "date",
             name=letter.recipient.name,
             date=_day(letter.date),
-            decision=_day(decision),
-            days=days,
+            due=_day(due),
+            after=after,
         )
-        for letter in letters
-        if letter.template.startswith("follow-up/") and letter.date < decision
+        for letter in follow_ups
+        if letter.date < due
     ]
 
 
