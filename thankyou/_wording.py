@@ -35,14 +35,41 @@ _HONORIFICS = re.compile(
 )
 
 
+#: The company's people spoken of as "they", in letters that go to those people.
+_THEY = {"they": "the team", "their": "the team's", "them": "the team", "theirs": "the team's"}
+_THEY_WORD = re.compile(r"\b(they|their|them|theirs)\b", re.I)
+
+
 def _phrase(field: str, kind: str, value: str) -> Iterator[Hit]:
     """Findings for one value typed where a phrase is wanted."""
-    fitted = _prose.fit(value)
+    if _prose.is_non_answer(value):
+        yield "phrase-form/non-answer", field, {"value": value, "example": EXAMPLES[kind]}
+        return
+    fitted = _prose.fit_next_steps(value) if kind == "next_steps" else _prose.fit(value)
     if fitted.sentence:
         yield "phrase-form/sentence", field, {"value": value, "example": EXAMPLES[kind]}
-    elif _prose.doubtful_capital(fitted.text):
+        return
+    if _prose.doubtful_capital(fitted.text):
         better = fitted.text[0].lower() + fitted.text[1:]
         yield "phrase-form/capital", field, {"value": value, "better": better}
+    if kind in ("highlights", "next_steps") and _THEY_WORD.search(fitted.text):
+        better = _THEY_WORD.sub(lambda m: _THEY[m.group(1).lower()], fitted.text)
+        yield "phrase-form/they", field, {"value": value, "better": better}
+    if kind == "next_steps" and (article := _with_article(fitted)):
+        yield "phrase-form/article", field, {"value": value, "better": article}
+
+
+def _with_article(value: _prose.Value) -> str | None:
+    """The next step with an article ("a final round with the CTO"); None if it needs none."""
+    words = re.findall(r"[\w'’-]+", value.text)
+    if value.plural or len(words) < 2 or not value.text[:1].islower():
+        return None
+    first = words[0].lower()
+    if first in _prose.EN_DETERMINERS | _prose.EN_PLURAL_STARTS | {"another", "one", "no"}:
+        return None
+    if first.endswith("ing") or first in _prose.EN_PREPOSITIONS:
+        return None  # "meeting the VP", "after the holidays": no article wanted
+    return ("an " if first[0] in "aeiou" else "a ") + value.text
 
 
 def _phrases(interview: Interview) -> Iterator[Hit]:
@@ -59,9 +86,9 @@ def _phrases(interview: Interview) -> Iterator[Hit]:
     for i, ref in enumerate(interview.references):
         for j, point in enumerate(ref.emphasise):
             yield from _phrase(f"references[{i}].emphasise[{j}]", "emphasise", point)
-        if ref.relationship and _prose.is_sentence(ref.relationship):
+        if ref.relationship and _prose.fit_relationship(ref.relationship).sentence:
             yield (
-                "phrase-form/sentence",
+                "phrase-form/relationship",
                 f"references[{i}].relationship",
                 {"value": ref.relationship, "example": EXAMPLES["relationship"]},
             )
