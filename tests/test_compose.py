@@ -295,7 +295,7 @@ def test_thank_you_email_is_100_to_200_words(panel: thankyou.Interview) -> None:
     [
         (dt.date(2026, 11, 26), "I know you hope to reach a decision by Monday, November 30. "
          "Before then, is there anything more I can send you?", "where the process stands"),
-        (dt.date(2026, 12, 2), "You had hoped to reach a decision by Monday, November 30. Could "
+        (dt.date(2026, 12, 2), "You had hoped to reach a decision by Monday. Could "
          "you let me know where the process stands", "Before then"),
     ],
 )  # fmt: skip
@@ -590,10 +590,10 @@ def test_unknown_format_lists_the_valid_ones(make_letter: Callable[..., thankyou
 
 
 def test_today_only_for_letters_read_today(panel: thankyou.Interview) -> None:
-    """On the interview day the email says "today"; posted and handed letters give the date."""
+    """On the interview day the email says "this afternoon"; a dated posted letter says "today"."""
     letters = thankyou.compose(panel, today=dt.date(2026, 11, 24))
     opening = {letter.recipient.name: letter.paragraphs[0] for letter in letters}
     assert opening["Priya Raman"].startswith("Thank you for speaking with me this afternoon about")
     for name in ("Tomás O'Neill", "Mei Chen"):
-        assert "today" not in opening[name] and "this afternoon" not in opening[name]
-        assert opening[name].startswith("Thank you for meeting with me on Tuesday to discuss")
+        assert "this afternoon" not in opening[name] and "on Tuesday" not in opening[name]
+        assert opening[name].startswith("Thank you for meeting with me today to discuss")

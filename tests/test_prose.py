@@ -456,9 +456,10 @@ def test_debrief_to_a_recruiter_who_sat_on_the_panel() -> None:
 def test_a_posted_letter_dated_the_interview_day_says_today() -> None:
     """A letter dated Wednesday does not call that same Wednesday "on Wednesday"."""
     ref = _prose.day_ref(TODAY, TODAY, read_now=False, time=dt.time(16, 30))
-    assert _prose.relative_day_en(ref) == "this afternoon"
-    letters = _text("thank-you/formal", date="2026-11-25T16:30:00-06:00")
-    assert all("meeting with me this afternoon" in letter for letter in letters)
+    assert _prose.relative_day_en(ref) == "today"
+    email, posted = _text("thank-you/formal", date="2026-11-25T16:30:00-06:00")
+    assert "meeting with me this afternoon" in email
+    assert "meeting with me today" in posted and "on Wednesday" not in posted
 
 
 @pytest.mark.parametrize(

@@ -452,9 +452,10 @@ def relative_day_en(ref: DayRef, *, mid: bool = False) -> str:
     a weekday alone within the last six days; the full date beyond.
     """
     parts = ("morning", "afternoon", "evening")
-    # A letter dated the day of the interview says "today" even by post: the date is on it.
-    if ref.days_ago == 0:
+    if ref.days_ago == 0 and ref.read_now:
         return "this " + parts[ref.part] if ref.part is not None else "today"
+    if ref.days_ago == 0:
+        return "today"  # a letter dated the interview day: "today" is that date, not "on Tuesday"
     if ref.read_now and ref.days_ago == 1:
         return "yesterday" + (f" {parts[ref.part]}" if ref.part is not None else "")
     if 0 <= ref.days_ago < 7:
