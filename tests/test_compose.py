@@ -176,8 +176,9 @@ def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) 
     letters = thankyou.compose(panel, today=TODAY)
     assert [letter.personal for letter in letters] == [m.personal for m in panel.panel]
     essentials = [
-        "Our discussion of modernising the batch pipelines into streaming ones and the team's "
-        "habit of blameless post-mortems left me even more enthusiastic about the role.",
+        "I enjoyed our discussion of modernising the batch pipelines into streaming ones and the "
+        "team's habit of blameless post-mortems, and I am now even more enthusiastic about "
+        "the role.",
         "The work draws on what I know best: four years of moving Brightline's nightly batch "
         "jobs to streaming.",
         "I look forward to the next steps: a take-home exercise, then a final call with the VP.",
@@ -473,16 +474,16 @@ def test_company_ending_in_a_full_stop() -> None:
 @pytest.mark.parametrize(
     ("highlights", "phrase"),
     [
-        (HIGHLIGHTS["one"], "Our discussion of the streaming migration left"),
+        (HIGHLIGHTS["one"], "I enjoyed our discussion of the streaming migration, and"),
         (
             HIGHLIGHTS["two"],
-            "Our discussion of the streaming migration and blameless post-mortems left",
+            "I enjoyed our discussion of the streaming migration and blameless post-mortems, and",
         ),
         (
             HIGHLIGHTS["three"],
-            "the streaming migration, blameless post-mortems, and the on-call rota left",
+            "the streaming migration, blameless post-mortems, and the on-call rota, and I am",
         ),
-        ([], "Our conversation left me even more enthusiastic"),
+        ([], "I enjoyed our conversation, and I am now even more enthusiastic"),
     ],
 )
 def test_highlights_are_joined_as_prose(highlights: list[str], phrase: str) -> None:

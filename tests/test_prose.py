@@ -372,7 +372,7 @@ def test_exclaimed_phrase_stays_a_phrase() -> None:
     )
     assert _prose.fit("We loved the demo!").sentence
     (letter, *_) = _text("thank-you/email", highlights=["the roadmap", "Their move off Redshift!"])
-    assert "discussion of the roadmap and their move off Redshift left me" in letter
+    assert "discussion of the roadmap and their move off Redshift, and I am now" in letter
 
 
 def test_gerund_before_a_preposition_is_lowered() -> None:
@@ -489,3 +489,12 @@ def test_next_steps_with_an_article_or_plural_pass_quietly() -> None:
     for steps in ("a take-home", "references, then an offer call", "meeting the VP"):
         findings = check(validate(_facts(next_steps=steps)))
         assert not [f for f in findings if f.field == "next_steps"], steps
+
+
+def test_the_highlights_come_after_the_verb() -> None:
+    """ "Our discussion of A, B, and C left me…" buries its verb; "I enjoyed our discussion of…"."""
+    long = ["modernising the batch pipelines into streaming ones", "the on-call rota", "hiring"]
+    for template in ("thank-you/email", "thank-you/formal"):
+        for letter in _text(template, highlights=long):
+            (sentence,) = [s for s in letter.split(". ") if "our discussion of" in s.lower()]
+            assert sentence.startswith("I enjoyed our discussion of modernising"), sentence
