@@ -498,3 +498,15 @@ def test_the_highlights_come_after_the_verb() -> None:
         for letter in _text(template, highlights=long):
             (sentence,) = [s for s in letter.split(". ") if "our discussion of" in s.lower()]
             assert sentence.startswith("I enjoyed our discussion of modernising"), sentence
+
+
+def test_debrief_after_the_decision_day_asks_where_things_stand() -> None:
+    """Three weeks on, "let me know if the timing changes" is too late: the day has passed."""
+    (before,) = _text("recruiter/debrief", decision_within_days=5, next_steps="a final round")
+    assert "let me know if the timing changes?" in before
+    (after,) = _text(
+        "recruiter/debrief", today=dt.date(2026, 12, 16), decision_within_days=5,
+        next_steps="a final round",
+    )  # fmt: skip
+    assert "let me know where things stand?" in after
+    assert "timing changes" not in after
