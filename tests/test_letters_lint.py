@@ -153,7 +153,7 @@ EXPECTED_WARNINGS = {
     "typed-reference-relationships": ("phrase-form", "references[3].relationship"),
     "typed-casual-fit-quotes": ("phrase-form", "highlights[2]"),
     "typed-three-weeks-ago": ("phrase-form", "next_steps"),
-    "typed-bullets-from-notes": ("phrase-form", "highlights[0]"),
+    "typed-bullets-from-notes": ("phrase-form", "next_steps"),
 }
 
 

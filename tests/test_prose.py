@@ -169,7 +169,7 @@ def test_sentence_typed_as_next_steps_stands_alone() -> None:
     """'They will call me next week.' is not forced into a phrase frame; check says so."""
     facts = _facts(next_steps="They will call me next week.")
     for text in _text("thank-you/formal", **{"next_steps": facts["next_steps"]}):
-        assert "They will call me next week. I look forward to hearing from you." in text
+        assert "I understand you will call me next week. I look forward to hearing" in text
         assert "is They" not in text and "week.," not in text
     (finding,) = [f for f in check(validate(facts)) if f.code == "phrase-form"]
     assert finding.field == "next_steps" and '"They will call me next week."' in finding.message
@@ -372,7 +372,7 @@ def test_exclaimed_phrase_stays_a_phrase() -> None:
     )
     assert _prose.fit("We loved the demo!").sentence
     (letter, *_) = _text("thank-you/email", highlights=["the roadmap", "Their move off Redshift!"])
-    assert "discussion of the roadmap and their move off Redshift, and I am now" in letter
+    assert "discussion of the roadmap and your move off Redshift, and I am now" in letter
 
 
 def test_gerund_before_a_preposition_is_lowered() -> None:
@@ -465,7 +465,7 @@ def test_a_posted_letter_dated_the_interview_day_says_today() -> None:
 @pytest.mark.parametrize(
     ("value", "code_field"),
     [
-        ({"highlights": ["their 2027 roadmap"]}, "highlights[0]"),
+        ({"highlights": ["the roadmap they shared"]}, "highlights[0]"),
         ({"highlights": ["how they run incident reviews"]}, "highlights[0]"),
         ({"next_steps": "final round with the CTO"}, "next_steps"),
         ({"next_steps": "onsite with the team"}, "next_steps"),
@@ -475,7 +475,7 @@ def test_check_quotes_the_better_form(value: dict[str, Any], code_field: str) ->
     """ "their roadmap" in a letter to the company, a next step without its article: check says."""
     findings = [f for f in check(validate(_facts(**value))) if f.field == code_field]
     assert findings and findings[0].code == "phrase-form"
-    better = {"their 2027 roadmap": "the team's 2027 roadmap",
+    better = {"the roadmap they shared": "the roadmap the team shared",
               "how they run incident reviews": "how the team run incident reviews",
               "final round with the CTO": "a final round with the CTO",
               "onsite with the team": "an onsite with the team"}  # fmt: skip
@@ -510,3 +510,31 @@ def test_debrief_after_the_decision_day_asks_where_things_stand() -> None:
     )  # fmt: skip
     assert "let me know where things stand?" in after
     assert "timing changes" not in after
+
+
+def test_they_becomes_you_in_letters_to_the_company() -> None:
+    """ "They said they'd email me" to the one who said it reads "You said you'd email me"."""
+    steps = "They said they'd email me by Friday."
+    highlights = ["Their move to Dagster", "the users and what they need"]
+    for letter in _text("thank-you/email", next_steps=steps, highlights=highlights):
+        assert "You said you'd email me by Friday. I look forward" in letter
+        assert "your move to Dagster, as well as the users and what they need" in letter
+    (debrief,) = _text("recruiter/debrief", next_steps=steps, highlights=highlights)
+    assert "They said they'd email me by Friday." in debrief  # the recruiter is not "they"
+    assert "their move to Dagster" in debrief
+    findings = check(validate(_facts(next_steps="a call", highlights=highlights)))
+    assert {f.field for f in findings if "they" in f.message} == {"highlights[1]"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "reads"),
+    [
+        ("They will call me next week.", "I understand you will call me next week."),
+        ("They want someone who can mentor juniors", "I understand you want someone who can"),
+        ("They said they'd email me by Friday.", "You said you'd email me by Friday."),
+        ("They mentioned a second round.", "You mentioned a second round."),
+    ],
+)
+def test_a_sentence_about_they_is_not_an_order_to_you(typed: str, reads: str) -> None:
+    """ "You will call me next week." reads as an order; "I understand you will…" does not."""
+    assert _prose.to_reader_en(_prose.fit(typed)).text.startswith(reads)

@@ -179,7 +179,9 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         interview.when.date(), day, read_now=read_now, time=time, us_order=us_order
     )
     recipient = person(reader)
-    highlights = tuple(_prose.fit(h) for h in interview.highlights)
+    # To the company's own people, "They said they'd call" reads "You said you'd call".
+    to_reader = _prose.to_reader_en if isinstance(reader, Interviewer) else _same
+    highlights = tuple(to_reader(_prose.fit(h)) for h in interview.highlights)
     panel = tuple(person(m) for m in interview.panel)
     references = tuple(person(r) for r in interview.references)
     context: dict[str, Any] = {
@@ -193,7 +195,9 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         "concerns": _reader_concerns(interview, reader),
         "all_concerns": tuple(_concern(c, reader, interview.panel) for c in interview.concerns),
         "next_steps": (
-            _prose.fit_next_steps(interview.next_steps) if _said(interview.next_steps) else None
+            to_reader(_prose.fit_next_steps(interview.next_steps))
+            if _said(interview.next_steps)
+            else None
         ),
         "fit": _fit(interview.fit),
         "decision_within_days": interview.decision_within_days,
@@ -215,6 +219,10 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
     context.update(_decision(interview, day, us_order))
     context["interview"] = dict(context, date=interview.date, template=interview.template)
     return context
+
+
+def _same(value: Value) -> Value:
+    return value
 
 
 def _said(text: str | None) -> TypeGuard[str]:

@@ -55,9 +55,11 @@ __all__ = [
     "is_sentence",
     "join_en",
     "lower_initial",
+    "opens_with_they",
     "relative_day_en",
     "strip_stop",
     "tidy",
+    "to_reader_en",
 ]
 
 
@@ -367,6 +369,50 @@ def fit_relationship(text: str) -> Value:
     if first not in EN_DETERMINERS and first not in ("a", "an"):
         phrase = "my " + phrase
     return Value(phrase, raw=text)
+
+
+#: Verbs that report what was said: "You said you'd email me" needs no "I understand".
+EN_REPORTING = _set("said told mentioned explained asked promised offered suggested agreed")
+#: "they" and its forms, as the company's people are "you" in a letter to one of them.
+_THEY_TO_YOU = {
+    "they": "you", "they're": "you're", "they'll": "you'll", "they'd": "you'd",
+    "they've": "you've", "their": "your", "theirs": "yours", "them": "you",
+    "themselves": "yourselves",
+}  # fmt: skip
+_THEY = re.compile(r"\b(?:they(?:['’](?:re|ll|d|ve))?|theirs?|them(?:selves)?)\b", re.I)
+
+
+def opens_with_they(text: str) -> bool:
+    """True when a value opens with "They …" or "Their …": it speaks of the company."""
+    return bool(re.match(r"(?:they(?:['’](?:re|ll|d|ve))?|their)\b", text.strip(), re.I))
+
+
+def to_reader_en(value: Value) -> Value:
+    """A value that opens with "They"/"Their", turned to the company's own people (English).
+
+    "They said they'd email me by Friday." reads "You said you'd email me by
+    Friday." in a letter to the panel; "their move to Dagster" reads "your
+    move to Dagster". "You" takes the same verb forms as "they", so the rest
+    of the sentence stands. A "they" later in a value ("the users and what
+    they need") may be someone else: those are left, and ``check`` asks.
+    """
+    if not opens_with_they(value.text):
+        return value
+
+    def you(found: re.Match[str]) -> str:
+        word = found.group()
+        swapped = _THEY_TO_YOU[word.lower().replace("’", "'")]
+        if "’" in word:
+            swapped = swapped.replace("'", "’")
+        return swapped[0].upper() + swapped[1:] if word[0].isupper() else swapped
+
+    text = _THEY.sub(you, value.text)
+    # "You will call me next week." would read as an order: "I understand you will…".
+    words = _words(text)
+    if value.sentence and words[0] == "You" and len(words) > 1:
+        told = words[1].lower() in EN_REPORTING or words[1].endswith("ed")
+        text = text if told else "I understand y" + text[1:]
+    return Value(text, value.sentence, value.plural, value.raw)
 
 
 # --- lists -------------------------------------------------------------------------------------

@@ -52,7 +52,12 @@ def _phrase(field: str, kind: str, value: str) -> Iterator[Hit]:
     if _prose.doubtful_capital(fitted.text):
         better = fitted.text[0].lower() + fitted.text[1:]
         yield "phrase-form/capital", field, {"value": value, "better": better}
-    if kind in ("highlights", "next_steps") and _THEY_WORD.search(fitted.text):
+    # One that opens with "They"/"Their" is turned to "you" in the panel's letters.
+    if (
+        kind in ("highlights", "next_steps")
+        and _THEY_WORD.search(fitted.text)
+        and not _prose.opens_with_they(fitted.text)
+    ):
         better = _THEY_WORD.sub(lambda m: _THEY[m.group(1).lower()], fitted.text)
         yield "phrase-form/they", field, {"value": value, "better": better}
     if kind == "next_steps" and (article := _with_article(fitted)):
