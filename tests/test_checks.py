@@ -117,6 +117,7 @@ TRIGGERS: dict[str, tuple[dict[str, Any], str]] = {
         "panel[0].email",
     ),
     "too-long": (facts(panel_0={"personal": "Word " * 220}), "panel[0]"),
+    "unknown-template": (facts(template="thank-you/nonesuch"), "template"),
     "phrase-form": (facts(next_steps="They will call me next week."), "next_steps"),
     "greeting": (facts(panel_0={"honorific": "Dr."}), "panel[0].family_name"),
     "concern-unanswered": (facts(concerns=["my notice period"]), "concerns[0].answer"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email
+import email.policy
 import itertools
 import re
 from collections.abc import Callable
@@ -568,9 +570,17 @@ def test_letters_are_hashable_values(panel: thankyou.Interview) -> None:
 
 @pytest.mark.parametrize("template", ALL_TEMPLATES)
 def test_render_text_is_the_letter_text(template: str, panel: thankyou.Interview) -> None:
-    """render(letter, "text") is the letter's text as UTF-8."""
+    """render(letter, "text") is the letter's text as UTF-8; an email's ends as its .eml does."""
     for letter in thankyou.compose(panel, template, today=TODAY):
-        assert thankyou.render(letter, "text") == letter.text.encode("utf-8")
+        text = thankyou.render(letter, "text").decode("utf-8")
+        if letter.delivery is not thankyou.Delivery.email:
+            assert text == letter.text
+            continue
+        eml = email.message_from_bytes(
+            thankyou.render(letter, "email"), policy=email.policy.default
+        )
+        plain = eml.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        assert text == plain == f"{letter.text}+1 555 010 0199\nalex.morgan@example.com\n"
 
 
 def test_render_text_with_another_style_changes_only_the_date(

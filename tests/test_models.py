@@ -292,7 +292,9 @@ def test_required_fields(path: str) -> None:
     del node[last]
     with pytest.raises(thankyou.FactsError) as caught:
         validate(data)
-    assert any(p.field == path and p.message == "is required" for p in caught.value.problems)
+    assert any(
+        p.field == path and p.message.startswith("is required") for p in caught.value.problems
+    )
 
 
 def test_empty_panel_is_rejected() -> None:
@@ -516,4 +518,5 @@ def test_unknown_key_in_a_dict_has_a_did_you_mean() -> None:
     ]
     with pytest.raises(thankyou.FactsError) as caught:
         validate(data)
-    assert str(caught.value) == "panel[1].emial: unknown field 'emial' (did you mean 'email'?)"
+    assert str(caught.value) == "panel[1] (B).emial: unknown field 'emial' (did you mean 'email'?)"
+    assert caught.value.field == "panel[1].emial"

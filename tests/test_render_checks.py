@@ -66,7 +66,9 @@ def starter(tmp_path: Path) -> Path:
 def test_an_untouched_starter_is_an_error_in_check(starter: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(starter)])
     assert result.exit_code == 1
-    flagged = set(re.findall(r"error +(\S+): .*\[placeholder\]", result.stdout))
+    # check names the person beside a panel path: "panel[0] (Their Name).email".
+    fields = re.findall(r"error +(\S+(?: \([^)]*\))?\S*): .*\[placeholder\]", result.stdout)
+    flagged = {re.sub(r" \([^)]*\)", "", field) for field in fields}
     assert {"company", "candidate.name", "candidate.email", "panel[0].name",
             "panel[0].email", "panel[0].personal", "highlights[0]"} <= flagged  # fmt: skip
     assert '"Your Name" is the example that `thankyou new` wrote' in result.stdout
@@ -107,7 +109,10 @@ def test_a_placeholder_of_one_reader_stops_only_their_letter(tmp_path: Path) -> 
     result = render(tmp_path, facts, "--today", DAY_AFTER)
     assert result.exit_code == 1
     assert written(tmp_path) == ["priya-raman.txt"]
-    assert 'letter to Jordan Smith: panel[1].name: "Jordan Smith" is the example' in result.stderr
+    assert (
+        'letter to Jordan Smith: panel[1] (Jordan Smith).name: "Jordan Smith" is the example'
+        in result.stderr
+    )
     assert "1 written, 0 skipped, 1 failed" in result.stderr
 
 
@@ -129,7 +134,10 @@ def test_personal_paragraph_without_final_punctuation(tmp_path: Path, personal: 
     result = render(tmp_path, write(tmp_path, panel_1={"personal": personal}), "--today", DAY_AFTER)
     assert result.exit_code == 0, result.stderr
     assert written(tmp_path) == ["mei-chen.txt", "priya-raman.txt"]  # a warning stops nothing
-    line = f"warning: {tmp_path / 'interview.json'}: panel[1].personal: The personalised paragraph"
+    line = (
+        f"warning: {tmp_path / 'interview.json'}: panel[1] (Mei Chen).personal: "
+        "The personalised paragraph"
+    )
     assert (line in result.stderr) is warned
     assert f"0 failed, {1 if warned else 0} warning" in result.stderr
 
@@ -171,7 +179,7 @@ def test_render_reports_only_what_concerns_its_letters(tmp_path: Path) -> None:
     assert "references[0]" not in thanks.stderr
     assert "0 warnings" in thanks.stderr
     briefing = render(tmp_path, facts, "-t", "references/briefing", "--today", DAY_AFTER)
-    assert 'references[0].name: "sam ortiz" is all lower case' in briefing.stderr
+    assert 'references[0] (sam ortiz).name: "sam ortiz" is all lower case' in briefing.stderr
     assert "1 written, 0 skipped, 0 failed, 1 warning." in briefing.stderr
 
 

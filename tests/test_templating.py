@@ -140,7 +140,10 @@ def test_installed_wheel_finds_its_templates_from_another_folder(
     assert Path(found["package"]).is_relative_to(target / "thankyou")
     assert Path(found["root"]) == target / "thankyou" / "templates"
     assert set(found["templates"]) >= BUILTINS
-    expected = [letter.text for letter in thankyou.compose(interview, today=TODAY)]
+    expected = [
+        thankyou.render(letter, "text").decode()
+        for letter in thankyou.compose(interview, today=TODAY)
+    ]
     assert found["texts"] == expected
 
 

@@ -12,6 +12,7 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.output`      write(): letters -> files, atomically
 - :mod:`thankyou.checks`      check(): findings before anything is sent
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
+- :mod:`thankyou.review`      preview(): one HTML page to review a whole run
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
 - :mod:`thankyou.account`     MailAccount: a server and how to sign in (password, OAuth 2.0)
@@ -59,6 +60,7 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
     from thankyou.planner import Plan, Step, plan
     from thankyou.renderers import render
     from thankyou.renderers.eml import to_message
+    from thankyou.review import preview
 
 #: Public name -> the module that defines it.
 _LAZY = {
@@ -90,6 +92,7 @@ _LAZY = {
     "Plan": "thankyou.planner",
     "Step": "thankyou.planner",
     "plan": "thankyou.planner",
+    "preview": "thankyou.review",
     "render": "thankyou.renderers",
     "to_message": "thankyou.renderers.eml",
 }
@@ -127,6 +130,7 @@ __all__ = [
     "load",
     "load_many",
     "plan",
+    "preview",
     "render",
     "save_drafts",
     "to_message",

@@ -6,6 +6,7 @@ the command runs (it brings smtplib and ssl, which other commands do not need).
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from thankyou._cli_common import (
     files,
     load_files,
 )
-from thankyou.errors import ThankYouError
+from thankyou.errors import SendError, ThankYouError
 from thankyou.letter import Letter
 
 if TYPE_CHECKING:
@@ -59,6 +60,13 @@ def _parse_smtp(ctx: click.Context, param: click.Parameter, value: str) -> tuple
     return host, int(port) if port else None
 
 
+def _parse_smtp_if_given(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, int | None] | None:
+    """As :func:`_parse_smtp`; None when not given (a dry run needs no server)."""
+    return None if value is None else _parse_smtp(ctx, param, value)
+
+
 def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """N, N/min, N/h or N/s: messages per minute."""
     if value is None:
@@ -68,8 +76,10 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
         rate = float(number) * _RATE_UNITS[unit.strip().lower() or "min"]
     except (ValueError, KeyError):
         raise click.BadParameter(f"{value!r} is not a rate like 20/min or 100/h") from None
-    if rate <= 0:
-        raise click.BadParameter("the rate must be above zero")
+    if not math.isfinite(rate) or rate <= 0:  # nan, inf and 1e999 parse as floats
+        raise click.BadParameter(f"{value!r}: the rate must be a number above zero, like 20/min")
+    if rate < 1 / 60:  # 1e-300/min would wait longer than the age of the universe
+        raise click.BadParameter(f"{value!r} is too slow: send at least 1 message an hour (1/h)")
     return rate
 
 
@@ -78,10 +88,10 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtp",
     "server",
-    required=True,
-    callback=_parse_smtp,
+    callback=_parse_smtp_if_given,
     metavar="HOST[:PORT]",
-    help="SMTP server; the port defaults to 25, 587 with --starttls, 465 with --ssl.",
+    help="SMTP server (needed with --yes); the port defaults to 25, 587 with --starttls, "
+    "465 with --ssl.",
 )
 @click.option(
     "--user",
@@ -123,7 +133,7 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @CANDIDATE
 def send_command(
     facts: tuple[Path, ...],
-    server: tuple[str, int | None],
+    server: tuple[str, int | None] | None,
     user: str | None,
     starttls: bool,
     use_ssl: bool,
@@ -149,13 +159,17 @@ def send_command(
     """
     if starttls and use_ssl:
         raise click.UsageError("choose one of --starttls and --ssl")
+    if yes and server is None:
+        raise click.UsageError("--yes sends the letters, so it needs --smtp HOST[:PORT]")
     check_template(template, template_dirs)
     batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
     from thankyou.account import MailAccount
 
-    secret = _smtp_secret(server[0], user, auth, token_command) if yes else None
+    # A dry run needs no server: it only lists what would be sent.
+    host, port = server if server is not None else ("", None)
+    secret = _smtp_secret(host, user, auth, token_command) if yes else None
     security: Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
-    settings = MailAccount(server[0], server[1], user, security, secret).smtp()
+    settings = MailAccount(host, port, user, security, secret).smtp()
     run = _SendRun(settings, not yes, limit, rate, bcc_self, smtputf8)
     try:
         for log_path, letters in batches:
@@ -230,19 +244,23 @@ class _SendRun:
 
     def go(self, letters: list[Letter], log_path: Path) -> bool:
         """Send one facts file's letters; False when the run must stop."""
-        from thankyou.send import send
+        from thankyou.send import SendReport, send
 
         sent = sum(len(r.having("sent")) for r in self.reports)
-        report = send(
-            letters, self.settings, log_path=log_path, dry_run=self.dry_run,
-            limit=None if self.limit is None else max(self.limit - sent, 0),
-            rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
-            on_progress=_show_sent,
-        )  # fmt: skip
+        try:
+            report = send(
+                letters, self.settings, log_path=log_path, dry_run=self.dry_run,
+                limit=None if self.limit is None else max(self.limit - sent, 0),
+                rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
+                on_progress=_show_sent,
+            )  # fmt: skip
+        except ThankYouError as err:  # an unreadable or damaged send log: nothing was sent
+            report = SendReport(log_path, self.dry_run, error=SendError(str(err)))
         self.reports.append(report)
         if report.error is not None:
             for line in str(report.error).splitlines():
-                echo_err(f"error: {line}")
+                # A log line to add by hand is printed bare, ready to copy.
+                echo_err(line if line.startswith("{") else f"error: {line}")
         return report.error is None
 
     @property

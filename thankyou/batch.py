@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 from thankyou.composer import compose_each
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, load_many, parse
+from thankyou.facts import Loaded, load_many, parse, person_path
 from thankyou.letter import Letter
 from thankyou.output import worker_pool
 
 if TYPE_CHECKING:
     from thankyou.checks import Finding
+    from thankyou.models import Interview
 
 __all__ = ["Composed", "compose_files", "is_candidate_file", "read_files"]
 
@@ -176,17 +177,17 @@ def _checked(loaded: Loaded, composed: Composed, today: dt.date | None) -> Compo
     findings += letter_findings(interview, composed.letters)
     errors = [f for f in findings if f.level == "error"]
     if any(not _about_reader(f) for f in errors):  # about the whole interview: no letter goes
-        lines = "\n".join(f"{source}: {_say(f)}" for f in errors)
+        lines = "\n".join(f"{source}: {_say(f, interview)}" for f in errors)
         return replace(composed, letters=(), errors=(*composed.errors, lines))
     letters, failed = [], list(composed.errors)
     for letter in composed.letters:
         own = concerning(errors, interview, [letter])
         if own:
             who = f"{source}: letter to {letter.recipient.name}"
-            failed.append("\n".join(f"{who}: {_say(f)}" for f in own))
+            failed.append("\n".join(f"{who}: {_say(f, interview)}" for f in own))
         else:
             letters.append(letter)
-    warnings = [f"{source}: {_say(f)}" for f in findings if f.level == "warning"]
+    warnings = [f"{source}: {_say(f, interview)}" for f in findings if f.level == "warning"]
     return replace(composed, letters=tuple(letters), errors=tuple(failed), warnings=tuple(warnings))
 
 
@@ -194,6 +195,7 @@ def _about_reader(finding: Finding) -> bool:
     return finding.field.startswith(("panel[", "references[", "recruiter"))
 
 
-def _say(finding: Finding) -> str:
-    where = f"{finding.field}: " if finding.field else ""
+def _say(finding: Finding, interview: Interview) -> str:
+    # The same words as `thankyou check`: the person beside a panel path.
+    where = f"{person_path(finding.field, interview)}: " if finding.field else ""
     return f"{where}{finding.message} [{finding.code}]"

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import facts
+from thankyou import _parsers, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou._wording import wording_findings
+from thankyou._zones import attach_zone
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
@@ -50,6 +51,7 @@ CODES: dict[str, Level] = {
     "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
+    "unknown-template": "error",
     "phrase-form": "warning",
     "greeting": "warning",
     "concern-unanswered": "warning",
@@ -88,12 +90,14 @@ class Finding:
 
 #: What each finding says; the key is the code, or ``code/variant``.
 _SAY = {
-    "missing-contact": "The {what} is missing: {hint}.",
-    "bad-email": 'The address "{address}" is not valid: {reason} Correct it.',
+    # The first three say what `thankyou render` says of the same facts, word for word.
+    "missing-contact": "is required for this delivery: {hint}.",
+    "bad-email": "'{address}' is not a valid email address: {reason}",
     "invalid": "{msg}.",
     "name-spelling": (
         'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
-        "check how this person spells their name, since the letter prints it as written."
+        "check the spelling of the name or of the address, since the letter prints the "
+        "name as written and goes to the address as written."
     ),
     "name-format/lower": (
         '"{name}" is all lower case: write it as the person does (ignore this if they write it so).'
@@ -103,6 +107,11 @@ _SAY = {
         "(ignore this if they write it so)."
     ),
     "name-format/spaces": '"{name}" has stray spaces: remove the extra space.',
+    "name-format/invisible": (
+        '"{name}" holds an invisible character, {char} at position {position}: remove it, '
+        "since it changes how the name is matched and searched but not how it looks."
+    ),
+    "unknown-template": "There is no template {name!r}; choose one of {known}.",
     "duplicate-personal": (
         "{name} gets the same personalised paragraph as {first} ({first_field}): "
         "write one for each person, since panels compare letters."
@@ -265,6 +274,7 @@ def _model_findings(
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
+    yield from _template_findings(interview, template_dirs)
     for key, field, values in wording_findings(interview):
         yield _finding(key, field, **values)
     yield from _placeholder_findings(interview)
@@ -273,6 +283,24 @@ def _model_findings(
     if lengths:
         letters = _compose_default(interview, now.date(), template_dirs)
         yield from _length_findings(interview, letters)
+
+
+def _template_findings(
+    interview: Interview, template_dirs: Sequence[str | Path]
+) -> Iterator[Finding]:
+    """``unknown-template``: the facts name a template the catalogue does not have."""
+    if interview.template is None:
+        return
+    from thankyou.templating import catalogue
+
+    try:
+        known = [info.name for info in catalogue(template_dirs)]
+    except ThankYouError:  # a broken --templates folder is reported by the command itself
+        return
+    if interview.template not in known:
+        yield _finding(
+            "unknown-template", "template", name=interview.template, known=", ".join(known)
+        )
 
 
 def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
@@ -290,9 +318,7 @@ def _aware(moment: dt.datetime | None, tz: dt.tzinfo | None) -> dt.datetime:
     """Attach a zone to a naive time: ``tz`` if given, else local time with its DST rules."""
     if moment is None:
         return dt.datetime.now(dt.UTC)
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return attach_zone(moment, tz)  # DST gaps and overlaps: see thankyou._zones
 
 
 # -- validation errors as findings ----------------------------------------------------------
@@ -308,6 +334,8 @@ def _validate(
     data: Mapping[str, Any], context: dict[str, Any] | None
 ) -> tuple[Interview | None, list[Finding], set[str]]:
     """Validate a raw mapping; turn its errors into findings and, when possible, patch them."""
+    if unusable := [_bad_text_finding(loc, msg) for loc, msg in _parsers.bad_text(data)]:
+        return None, unusable, set()  # pydantic cannot even describe such text
     try:
         return Interview.model_validate(data, context=context), [], set()
     except ValidationError as err:
@@ -324,6 +352,10 @@ def _validate(
         return None, findings, set()
 
 
+def _bad_text_finding(loc: tuple[str | int, ...], message: str) -> Finding:
+    return _finding("invalid", field_path(loc), msg=message[:1].upper() + message[1:])
+
+
 def _error_finding(error: Any) -> Finding:
     loc, ctx = tuple(error["loc"]), error.get("ctx") or {}
     if error["type"] == "missing_contact":
@@ -333,7 +365,8 @@ def _error_finding(error: Any) -> Finding:
         return _finding("bad-email", field_path(loc), address=ctx["address"], reason=ctx["reason"])
     # Anything else reads as `thankyou render` would report it (paths, "did you mean ...?").
     problem = facts.field_problem(error, {})
-    return _finding("invalid", problem.field, msg=problem.message[:1].upper() + problem.message[1:])
+    # The same words as `thankyou render` prints, so the two commands read alike.
+    return _finding("invalid", problem.field, msg=problem.message)
 
 
 def _patch(data: dict[str, Any], error: Any) -> str:
@@ -397,6 +430,47 @@ def _name_format(field: str, name: str) -> Iterator[Finding]:
         yield _finding("name-format/upper", field, name=name)
     if _STRAY_SPACE.search(name):
         yield _finding("name-format/spaces", field, name=name)
+    if (found := invisible_character(name)) is not None:
+        position, char = found
+        yield _finding("name-format/invisible", field, name=name, char=char, position=position)
+
+
+#: Characters that print as nothing (Unicode category Cf, and a few blank letters).
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+#: ZWNJ and ZWJ shape Arabic-script (Persian, Urdu...), Syriac and Indic names
+#: (Unicode Standard §23.2); beside letters of those scripts they are part of the spelling.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINING_SCRIPTS = (
+    (0x0600, 0x08FF),  # Arabic, Syriac, Thaana, NKo, Arabic Extended
+    (0x0900, 0x0DFF),  # Devanagari ... Sinhala
+    (0x0F00, 0x0FFF),  # Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0xFB50, 0xFDFF),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFEFE),  # Arabic Presentation Forms-B
+)
+
+
+def invisible_character(name: str) -> tuple[int, str] | None:
+    """The first invisible character in a name as (1-based position, ``U+XXXX NAME``).
+
+    ZWNJ and ZWJ count only where no neighbour belongs to a script that uses them.
+    """
+    import unicodedata
+
+    for index, char in enumerate(name):
+        if unicodedata.category(char) != "Cf" and char not in _BLANK_LETTERS:
+            continue
+        if char in _JOINERS and _joins(name[index - 1 : index] + name[index + 1 : index + 2]):
+            continue
+        label = unicodedata.name(char, "").title() or "an unnamed format character"
+        return index + 1, f"U+{ord(char):04X} ({label})"
+    return None
+
+
+def _joins(neighbours: str) -> bool:
+    return any(lo <= ord(c) <= hi for c in neighbours for lo, hi in _JOINING_SCRIPTS)
 
 
 # -- personal paragraphs ----------------------------------------------------------------------

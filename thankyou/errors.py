@@ -54,9 +54,19 @@ class FieldProblem:
     message: str
     #: Line in the source file, when the parser tells us.
     line: int | None = None
+    #: The name of the person the field belongs to (``panel[2]`` is Tomás O'Neill), if known.
+    who: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return f"{self.where}: {self.message}" if self.field else self.message
+
+    @property
+    def where(self) -> str:
+        """The field path with the person it belongs to: ``panel[2] (Tomás O'Neill).emial``."""
+        if not self.who:
+            return self.field
+        head, dot, rest = self.field.partition(".")
+        return f"{head} ({self.who}){dot}{rest}"
 
 
 class FactsError(ThankYouError, ValueError):

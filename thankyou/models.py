@@ -66,13 +66,22 @@ Block = Annotated[str, BeforeValidator(_require_str), AfterValidator(_text.clean
 
 def _validate_email(value: str) -> str:
     try:
-        return email_validator.validate_email(value.strip(), check_deliverability=False).normalized
+        result = email_validator.validate_email(value.strip(), check_deliverability=False)
     except email_validator.EmailNotValidError as err:
         raise PydanticCustomError(
             "bad_email",
             "'{address}' is not a valid email address: {reason}",
             {"address": value if len(value) <= 80 else value[:79] + "…", "reason": str(err)},
         ) from None
+    if len(result.local_part.encode()) > 64:  # RFC 5321 §4.5.3.1.1: 64 octets at most
+        raise PydanticCustomError(
+            "bad_email",
+            "'{address}' is not a valid email address: {reason}",
+            {"address": value if len(value) <= 80 else value[:79] + "…",
+             "reason": f"the part before the @ is {len(result.local_part.encode())} bytes long, "
+                       "and the most a mail server must accept is 64."},
+        )  # fmt: skip
+    return result.normalized
 
 
 Email = Annotated[str, BeforeValidator(_require_str), AfterValidator(_validate_email)]
@@ -108,6 +117,11 @@ class Delivery(enum.StrEnum):
     hand = "hand"
 
 
+def _lower(value: Any) -> Any:
+    # A choice reads the same in any case: delivery = "Post", paper = "A4".
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
@@ -134,7 +148,7 @@ class Interviewer(_Model):
     title: Line | None = None
     email: Email | None = None
     address: AddressLines = []
-    delivery: Delivery = Delivery.email
+    delivery: Annotated[Delivery, BeforeValidator(_lower)] = Delivery.email
     primary: bool = False
     personal: Block | None = None
 
@@ -245,9 +259,9 @@ def _letterhead(value: Any, info: ValidationInfo) -> Any:
 class Style(_Model):
     """How documents look: paper, font, layout, letterhead and signature."""
 
-    paper: Literal["letter", "a4"] = "letter"
-    font: Literal["serif", "sans"] = "serif"
-    layout: Literal["block", "window"] = "block"
+    paper: Annotated[Literal["letter", "a4"], BeforeValidator(_lower)] = "letter"
+    font: Annotated[Literal["serif", "sans"], BeforeValidator(_lower)] = "serif"
+    layout: Annotated[Literal["block", "window"], BeforeValidator(_lower)] = "block"
     #: ``True`` builds a letterhead from the candidate; a path uses that image.
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     signature: ExistingFile | None = None
@@ -263,20 +277,40 @@ def _parse_when(value: Any) -> Any:
     # A date-only string must stay a date, not become midnight; a number (20261124)
     # must not become a Unix timestamp in 1970.
     if isinstance(value, dt.date):
-        return value
+        return _within_years(value)
     if isinstance(value, str):
         text = value.strip()
         try:
-            if len(text) == 10:
-                return dt.date.fromisoformat(text)
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed: dt.date = (
+                dt.date.fromisoformat(text)
+                if len(text) == 10
+                else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            )
         except ValueError:
             pass
+        else:
+            return _within_years(parsed)
     raise PydanticCustomError(
         "bad_date",
         "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
         {"value": "" if value is None else str(value)},
     )
+
+
+#: The years an interview date may fall in. Far enough from year 1 and year 9999
+#: that moving to another time zone or counting weeks ahead stays on the calendar.
+YEARS = (1900, 2999)
+
+
+def _within_years(value: dt.date) -> dt.date:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise PydanticCustomError(
+            "bad_date",
+            "'{value}' is not a plausible interview date; the year must be between "
+            "{first} and {last}",
+            {"value": value.isoformat(), "first": YEARS[0], "last": YEARS[1]},
+        )
+    return value
 
 
 def _country(value: Any) -> Any:

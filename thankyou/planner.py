@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from thankyou._text import possessive
+from thankyou._zones import attach_zone
 from thankyou.composer import default_template
 from thankyou.models import Delivery, Interview, Interviewer
 
@@ -171,8 +173,8 @@ def plan(
 
     Args:
         interview: The interview.
-        now: When the plan is made; the recruiter call is due then at the
-            earliest. Defaults to the current time; a naive value is local time.
+        now: When the plan is made, against which steps are marked overdue.
+            Defaults to the current time; a naive value is local time.
         tz: The zone of naive times; defaults to the machine's local zone.
 
     Returns:
@@ -181,7 +183,7 @@ def plan(
     """
     now = _aware(now or dt.datetime.now(dt.UTC), tz)
     start = _aware(interview.when, tz)
-    steps = [*_recruiter(interview, start, now), *_thank_yous(interview, start)]
+    steps = [*_recruiter(interview, start), *_thank_yous(interview, start)]
     steps += _references(interview, start)
     follow_up = _follow_up_due(interview, start, tz)
     _, holiday = followup_date(interview, tz=tz)
@@ -234,19 +236,19 @@ def followup_date(
 
 def _aware(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
     """A naive time is local: in ``tz``, else the machine's zone (``astimezone`` applies DST)."""
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return attach_zone(moment, tz)  # DST gaps and overlaps: see thankyou._zones
 
 
-def _recruiter(interview: Interview, start: dt.datetime, now: dt.datetime) -> Iterator[Step]:
+def _recruiter(interview: Interview, start: dt.datetime) -> Iterator[Step]:
     recruiter = interview.recruiter
     if recruiter is None:
         return
     reach = " or ".join(x for x in (recruiter.phone, recruiter.email) if x)
     agency = f" ({recruiter.agency})" if recruiter.agency else ""
     yield Step(
-        due=max(now, start + ASSUMED_LENGTH).astimezone(start.tzinfo),  # shown in one zone
+        # Right after the interview, whenever the plan is made: a regenerated plan must not
+        # move the call to the minute it was regenerated (a plan made late shows it overdue).
+        due=start + ASSUMED_LENGTH,
         action="Call the recruiter for feedback",
         who=recruiter.name,
         how="phone",
@@ -279,7 +281,8 @@ def _thank_you_details(member: Interviewer, company: str) -> str:
     elif member.delivery is Delivery.post:
         where = "Post it to " + ", ".join(member.address)
     else:
-        where = f"Print and sign it, then hand it to them or leave it at {company}'s reception"
+        reception = f"{possessive(company)} reception"
+        where = f"Print and sign it, then hand it to them or leave it at {reception}"
     role = f", {member.title}" if member.title else ""
     return f"Thank {member.name}{role}, within 24 hours of the interview. {where}."
 
@@ -311,7 +314,7 @@ def _follow_up_due(interview: Interview, start: dt.datetime, tz: dt.tzinfo | Non
     day, _ = followup_date(interview, tz=tz)
     naive = dt.datetime.combine(day, MORNING)
     if interview.when.tzinfo is None and tz is None:
-        return naive.astimezone()  # the local zone as it is on that day (DST)
+        return attach_zone(naive, None)  # the local zone as it is on that day (DST)
     return naive.replace(tzinfo=start.tzinfo)
 
 
