@@ -289,7 +289,9 @@ def test_an_email_local_part_over_64_octets_is_invalid(tmp_path):
     """RFC 5321 §4.5.3.1.1; 22 three-byte letters are 66 octets in 22 characters."""
     for local in ("a" * 65, "é" * 33):
         result = run("check", str(yaml_facts(tmp_path, email=f"{local}@acme.example")))
-        assert_clean_error(result, "panel[0].email", "before the @ is", "the most", "64")
+        assert_clean_error(
+            result, "panel[0] (Priya Raman).email", "before the @ is", "the most", "64"
+        )
     assert run("check", str(yaml_facts(tmp_path, email=f"{'a' * 64}@acme.example"))).exit_code == 0
 
 

@@ -131,6 +131,11 @@ def main() -> None:
 @click.option(
     "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
 )
+@click.option(
+    "--allow-missing-glyphs",
+    is_flag=True,
+    help="Write PDF and DOCX letters even when no font can draw a character of a name.",
+)
 def render(
     facts: tuple[Path, ...],
     formats: str,
@@ -144,6 +149,7 @@ def render(
     candidate: Path | None,
     today: dt.datetime | None,
     smtputf8: bool,
+    allow_missing_glyphs: bool,
 ) -> None:
     """Write one letter per reader for each FACTS file (or folder of them).
 
@@ -170,7 +176,7 @@ def render(
             thankyou.write(
                 letters, out_dir, formats, overwrite=force, jobs=jobs, dry_run=dry_run,
                 on_item=console.show, report=report,
-                options={"email": {"smtputf8": True}} if smtputf8 else None,
+                options=_options(smtputf8=smtputf8, allow_missing_glyphs=allow_missing_glyphs),
             )  # fmt: skip
         except KeyboardInterrupt:
             interrupted = True
@@ -178,6 +184,17 @@ def render(
         echo_err(f"note: {note}")
     _summary(report, dry_run, interrupted)
     sys.exit(INTERRUPTED if interrupted else 0 if report.ok else 1)
+
+
+def _options(*, smtputf8: bool, allow_missing_glyphs: bool) -> dict[str, dict[str, Any]] | None:
+    """Per-format render options from the command line's flags (None: all defaults)."""
+    options: dict[str, dict[str, Any]] = {}
+    if smtputf8:
+        options["email"] = {"smtputf8": True}
+    if allow_missing_glyphs:
+        for fmt in ("pdf", "docx", "envelope"):
+            options[fmt] = {"allow_missing_glyphs": True}
+    return options or None
 
 
 def _asks_envelope(formats: str) -> bool:

@@ -293,7 +293,6 @@ def _deliver(
 ) -> None:
     """Open the connection, then send until done, limited or stopped."""
     todo = list(queue)
-    log.keep = True
     try:
         with session(settings) as client:
             while todo and (limit is None or len(report.having("sent")) < limit):
@@ -346,6 +345,7 @@ _UNCERTAIN = (
 
 def _log(log: SendLog, record: dict[str, Any], letter: Letter) -> None:
     """Record a delivery; if that fails, stop before anything else is sent."""
+    log.keep = True  # a letter went out: the log stays, even if its line cannot be written
     try:
         log.append(record)
     except OSError as err:

@@ -29,6 +29,7 @@ import jinja2.nodes
 import jinja2.sandbox
 
 from thankyou import _prose
+from thankyou._typography import SmartQuotes
 from thankyou.errors import TemplateError
 
 __all__ = [
@@ -168,6 +169,7 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxe
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
+        extensions=[SmartQuotes],  # ’ “ ” in the templates' own prose, never in values
     )
     env.filters.update(
         join_and=_join_and,

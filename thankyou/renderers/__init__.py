@@ -73,7 +73,9 @@ def render(letter: Letter, fmt: str, *, style: Style | None = None, **options: A
             from its facts file.
         **options: Format options: ``invariant=True`` (pdf, docx, envelope) for
             byte-reproducible output; ``smtputf8=True`` (email) to allow a
-            non-ASCII local part in an address.
+            non-ASCII local part in an address; ``allow_missing_glyphs=True``
+            (pdf, docx) to write a letter whose names hold characters no
+            font can draw (a warning instead of a RenderError).
 
     Returns:
         The document as bytes (UTF-8 for text, CRLF-terminated RFC 5322 for email).

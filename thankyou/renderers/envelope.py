@@ -171,8 +171,8 @@ def render(
             or a name with characters no font has (unless ``allow_missing_glyphs``).
 
     Warns:
-        RenderWarning: when no font has some characters, right-to-left text is
-            present, or the address does not fit where the standard puts it.
+        RenderWarning: when no font has some characters, or the address does not
+            fit where the standard puts it.
     """
     if letter.delivery is Delivery.email:
         raise RenderError(
@@ -246,18 +246,16 @@ class _Job:
     envelope: Envelope
     fonts: _pdffonts.Fonts
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
-    rtl: list[str] = dataclasses.field(default_factory=list)
     overflow: bool = False
 
     def lines(self, lines: Sequence[str], where: str, size: float, leading: float) -> Paragraph:
         """One paragraph of user lines, escaped, with the letters' font runs and fallbacks."""
         text = "".join(lines)
-        cjk = _pdffonts.is_unusual(text) and _pdffonts.is_cjk(text)
-        if _pdffonts.is_rtl(text) and where not in self.rtl:
-            self.rtl.append(where)
         labelled = [(line, f"{where}.name" if i == 0 else where) for i, line in enumerate(lines)]
         marked = [_pdffonts.markup(line, self.fonts, self.missing, w) for line, w in labelled]
-        return Paragraph("<br/>".join(marked), _pdfflow.style(self.fonts.main, size, leading, cjk))
+        return Paragraph(
+            "<br/>".join(marked), _pdfflow.style_for(text, self.fonts.main, size, leading)
+        )
 
 
 def _italic(main: str) -> str:
@@ -341,13 +339,6 @@ def _warn(job: _Job) -> None:
             f"envelope for {name}: recipient.address does not fit the {job.envelope.name} "
             "envelope's address area even at 10 pt; shorten its lines or choose a larger "
             'envelope ([style] envelope = "c5")',
-            RenderWarning,
-            stacklevel=3,
-        )
-    if job.rtl:
-        warnings.warn(
-            f"envelope for {name}: right-to-left text in {', '.join(job.rtl)} prints left to "
-            "right and unshaped in PDF; address this envelope by hand.",
             RenderWarning,
             stacklevel=3,
         )
