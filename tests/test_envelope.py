@@ -220,8 +220,11 @@ def test_names_in_other_scripts_print_exactly(make_letter: Callable[..., Letter]
                                  "ул. Тверская, 7", "Москва 125009", "RUSSIA"]  # fmt: skip
 
 
-def test_a_name_no_font_can_print_is_refused(make_letter: Callable[..., Letter]) -> None:
+def test_a_name_no_font_can_print_is_refused(
+    make_letter: Callable[..., Letter], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As for the letter: a name must never print as empty boxes without being asked."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")  # only the bundled fonts
     letter = make_letter(recipient=Recipient(name="Ann \ue000Lee", address=("1 Main Street",)))
     with pytest.raises(RenderError, match=r"recipient\.name: no font has .* \(U\+E000\)"):
         thankyou.render(letter, "envelope")
@@ -229,7 +232,10 @@ def test_a_name_no_font_can_print_is_refused(make_letter: Callable[..., Letter])
         thankyou.render(letter, "envelope", allow_missing_glyphs=True)
 
 
-def test_other_characters_no_font_has_are_a_warning(make_letter: Callable[..., Letter]) -> None:
+def test_other_characters_no_font_has_are_a_warning(
+    make_letter: Callable[..., Letter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")  # LibreOffice's OpenSymbol has U+E001
     letter = make_letter(recipient=replace(make_letter().recipient, address=("Suite \ue001",)))
     with pytest.warns(RenderWarning, match="empty boxes: recipient: \ue001"):
         thankyou.render(letter, "envelope")
