@@ -181,7 +181,7 @@ def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) 
         "I enjoyed our discussion of modernising the batch pipelines into streaming ones and the "
         "team's habit of blameless post-mortems, and I am now even more enthusiastic about "
         "the role.",
-        "The work draws on what I know best: four years of moving Brightline's nightly batch "
+        "It is work I know well: four years of moving Brightline's nightly batch "
         "jobs to streaming.",
         "I look forward to the next steps: a take-home exercise, then a final call with the VP.",
     ]

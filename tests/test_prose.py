@@ -324,7 +324,7 @@ def test_fit_never_empties_a_value(typed: str) -> None:
     ("typed", "reads"),
     [
         ("Four years of running Kafka at Brightline.",
-         "The work draws on what I know best: four years of running Kafka at Brightline."),
+         "It is work I know well: four years of running Kafka at Brightline."),
         ("My four years running Kafka at Brightline match the streaming work you described.",
          "role. My four years running Kafka at Brightline match the streaming work you described."),
     ],
