@@ -179,8 +179,7 @@ def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) 
     assert [letter.personal for letter in letters] == [m.personal for m in panel.panel]
     essentials = [
         "I enjoyed our discussion of modernising the batch pipelines into streaming ones and the "
-        "team's habit of blameless post-mortems, and I am now even more enthusiastic about "
-        "the role.",
+        "team's habit of blameless post-mortems. I am now even more enthusiastic about the role.",
         "It is work I know well: four years of moving Brightline's nightly batch "
         "jobs to streaming.",
         "I look forward to the next steps: a take-home exercise, then a final call with the VP.",
@@ -479,11 +478,11 @@ def test_company_ending_in_a_full_stop() -> None:
         (HIGHLIGHTS["one"], "I enjoyed our discussion of the streaming migration, and"),
         (
             HIGHLIGHTS["two"],
-            "I enjoyed our discussion of the streaming migration and blameless post-mortems, and",
+            "I enjoyed our discussion of the streaming migration and blameless post-mortems. I am",
         ),
         (
             HIGHLIGHTS["three"],
-            "the streaming migration, blameless post-mortems, and the on-call rota, and I am",
+            "the streaming migration, blameless post-mortems, and the on-call rota. I am now even",
         ),
         ([], "I enjoyed our conversation, and I am now even more enthusiastic"),
     ],

@@ -372,7 +372,7 @@ def test_exclaimed_phrase_stays_a_phrase() -> None:
     )
     assert _prose.fit("We loved the demo!").sentence
     (letter, *_) = _text("thank-you/email", highlights=["the roadmap", "Their move off Redshift!"])
-    assert "discussion of the roadmap and your move off Redshift, and I am now" in letter
+    assert "discussion of the roadmap and your move off Redshift. I am now" in letter
 
 
 def test_gerund_before_a_preposition_is_lowered() -> None:
@@ -538,3 +538,11 @@ def test_they_becomes_you_in_letters_to_the_company() -> None:
 def test_a_sentence_about_they_is_not_an_order_to_you(typed: str, reads: str) -> None:
     """ "You will call me next week." reads as an order; "I understand you will…" does not."""
     assert _prose.to_reader_en(_prose.fit(typed)).text.startswith(reads)
+
+
+def test_a_list_of_topics_ends_its_sentence() -> None:
+    """ "A, B, and C, and I am now…" chains its "and"s: after a list, a new sentence."""
+    (one, _) = _text("thank-you/formal", highlights=["the roadmap"])
+    assert "discussion of the roadmap, and I am now even more enthusiastic" in one
+    (three, _) = _text("thank-you/formal", highlights=["the roadmap", "on-call", "hiring"])
+    assert "the roadmap, on-call, and hiring. I am now even more enthusiastic" in three
