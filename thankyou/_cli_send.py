@@ -33,6 +33,8 @@ from thankyou.letter import Letter
 
 if TYPE_CHECKING:
     from thankyou.account import OAuth2Token, Password, Security
+    from thankyou.batch import Composed
+    from thankyou.facts import Loaded
     from thankyou.send import SendEntry, SendReport, SmtpSettings, Status
 
 #: How each outcome is labelled on stdout.
@@ -216,9 +218,11 @@ def _send_batches(
             problem = str(loaded.error) if loaded.error is not None else None
             if loaded.interview is not None:
                 try:
-                    letters += thankyou.compose(
+                    composed = _run_checks(loaded, thankyou.compose(
                         loaded.interview, template, template_dirs=template_dirs
-                    )
+                    ))  # fmt: skip
+                    letters += composed.letters
+                    problem = "\n".join(composed.errors) or None
                 except ThankYouError as err:
                     problem = f"{loaded.source}: {err}"
             if problem is not None:
@@ -228,6 +232,16 @@ def _send_batches(
         if letters:
             batches.append((log_file or path.with_name(path.name + ".sent.jsonl"), letters))
     return batches, failed
+
+
+def _run_checks(loaded: Loaded, letters: Sequence[Letter]) -> Composed:
+    """The checks ``render`` runs: a placeholder from ``thankyou new`` stops its letters."""
+    from thankyou.batch import Composed, _checked  # the checks as render runs them
+
+    checked = _checked(loaded, Composed(loaded.source, tuple(letters)), None)
+    for warning in checked.warnings:
+        echo_err(f"warning: {warning}")
+    return checked
 
 
 @dataclass

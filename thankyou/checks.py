@@ -591,10 +591,19 @@ def _punctuation_findings(interview: Interview) -> Iterator[Finding]:
     for i, member in enumerate(interview.panel):
         text = (member.personal or "").rstrip().rstrip(_CLOSERS)
         if text and text[-1] not in _FINAL:
-            end = member.personal.rstrip()[-20:] if member.personal else ""
+            end = _ending(member.personal or "")
             yield _finding(
                 "personal-punctuation", f"panel[{i}].personal", name=member.name, end=end
             )
+
+
+def _ending(text: str, width: int = 20) -> str:
+    """The last words of ``text``, about ``width`` characters, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    tail = flat[-width:]
+    return tail.split(" ", 1)[-1] if not flat[-width - 1].isspace() else tail
 
 
 #: An interview longer ago than this is most likely dated in the wrong year.
