@@ -546,3 +546,13 @@ def test_a_list_of_topics_ends_its_sentence() -> None:
     assert "discussion of the roadmap, and I am now even more enthusiastic" in one
     (three, _) = _text("thank-you/formal", highlights=["the roadmap", "on-call", "hiring"])
     assert "the roadmap, on-call, and hiring. I am now even more enthusiastic" in three
+
+
+def test_a_lower_case_title_is_checked() -> None:
+    """ "staff engineer" prints so beside "Head of Data": check quotes "Staff Engineer"."""
+    panel = _facts()["panel"]
+    panel[0] = {**panel[0], "title": "head of data platform"}
+    panel[1] = {**panel[1], "title": "Staff Engineer"}
+    findings = [f for f in check(validate(_facts(panel=panel))) if f.field.endswith(".title")]
+    assert [f.field for f in findings] == ["panel[0].title"]
+    assert '"Head of Data Platform"' in findings[0].message

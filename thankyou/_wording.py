@@ -99,6 +99,23 @@ def _phrases(interview: Interview) -> Iterator[Hit]:
             )
 
 
+#: Words a title keeps in lower case ("Head of Data", "VP, Engineering & Operations").
+_TITLE_SMALL = _prose.EN_PREPOSITIONS | {"a", "an", "and", "or", "the", "&"}
+
+
+def _titles(interview: Interview) -> Iterator[Hit]:
+    """A job title typed all in lower case prints so in the address and beside the name."""
+    for i, member in enumerate(interview.panel):
+        title = member.title or ""
+        if re.search(r"[a-z]", title) and title == title.lower():
+            words = title.split(" ")
+            better = " ".join(
+                w if (w in _TITLE_SMALL and n) else w[:1].upper() + w[1:]
+                for n, w in enumerate(words)
+            )
+            yield "phrase-form/title", f"panel[{i}].title", {"value": title, "better": better}
+
+
 def _concerns(interview: Interview) -> Iterator[Hit]:
     for i, concern in enumerate(interview.concerns):
         if concern.answer is None:
@@ -153,5 +170,6 @@ def wording_findings(interview: Interview) -> Iterator[Hit]:
     """Yield ``(key, field, values)`` for each value or greeting the letters cannot be sure of."""
     yield from _phrases(interview)
     yield from _thanks(interview)
+    yield from _titles(interview)
     yield from _concerns(interview)
     yield from _greetings(interview)

@@ -168,6 +168,10 @@ _SAY = {
     "phrase-form/article": (
         '"{value}" reads like a note after "I look forward to the next step:": write "{better}".'
     ),
+    "phrase-form/title": (
+        'The title "{value}" is all in lower case, and prints so in the address and beside '
+        'the name: write "{better}".'
+    ),
     "phrase-form/relationship": (
         '"{value}" cannot follow the reference\'s name ("Sam Ortiz, …, will cover …"), so '
         'the letters leave it out: write a phrase, for example "{example}".'
