@@ -157,6 +157,25 @@ _SAY = {
         '"You asked about …": write it as one, for example "I have started running our '
         'side project on a managed cluster."'
     ),
+    "phrase-form/non-answer": (
+        '"{value}" only says it is not known yet: the letters leave it out. Remove it, or '
+        'write what you know, for example "{example}".'
+    ),
+    "phrase-form/they": (
+        '"{value}" speaks of the company\'s people as "they", but the letters go to those '
+        'people: write, for example, "{better}".'
+    ),
+    "phrase-form/article": (
+        '"{value}" reads like a note after "I look forward to the next step:": write "{better}".'
+    ),
+    "phrase-form/title": (
+        'The title "{value}" is all in lower case, and prints so in the address and beside '
+        'the name: write "{better}".'
+    ),
+    "phrase-form/relationship": (
+        '"{value}" cannot follow the reference\'s name ("Sam Ortiz, …, will cover …"), so '
+        'the letters leave it out: write a phrase, for example "{example}".'
+    ),
     "greeting/honorific": (
         'The honorific "{honorific}" needs family_name to be used ("Dear {honorific} …,"); '
         'until then the letter says "Dear {name},". Add family_name.'
