@@ -313,7 +313,8 @@ def test_follow_up_asks_for_status_without_checking_in(
     assert "interest in the role" in text
     assert asks in letter.text and not_asked not in letter.text
     assert letter.subject == "Following up — Senior Data Engineer interview"
-    assert len(letter.paragraphs) == 3, "thanks and interest; the question; the close"
+    assert len(letter.paragraphs) == 2, "thanks and interest; the question"
+    assert "reach me at" not in letter.text  # the signature or the letterhead carries that
 
 
 @pytest.mark.parametrize("next_steps", ["a final call", None])
