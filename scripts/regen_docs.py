@@ -55,12 +55,18 @@ def sample_block(letter: thankyou.Letter) -> str:
         "then the text\nthat `thankyou render examples/panel-interview.toml -f text --today "
         f"2026-11-25` writes. It is\n{words} words long, and the only paragraph written for "
         f"{letter.recipient.name} alone is the {place} (lines wrapped here for reading):\n\n"
-        f"```text\nSubject: {letter.subject}\n\n{_wrapped(letter.text)}```\n{END}"
+        f"```text\nSubject: {letter.subject}\n\n{_wrapped(_text(letter))}```\n{END}"
     )
 
 
+def _text(letter: thankyou.Letter) -> str:
+    """What `-f text` writes for the letter (an email's text ends with the contact lines)."""
+    return thankyou.render(letter, "text").decode("utf-8").strip()
+
+
 def _wrapped(text: str) -> str:
-    return "\n\n".join(textwrap.fill(p, 95) for p in text.split("\n\n")) + "\n"
+    """Each line wrapped at 95 columns; the letter's own line breaks (closing, name) kept."""
+    return "\n".join(textwrap.fill(line, 95) if line else "" for line in text.split("\n")) + "\n"
 
 
 def readme_text(letter: thankyou.Letter) -> str:
