@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import _parsers, facts
+from thankyou import facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou._wording import wording_findings
 from thankyou._zones import attach_zone
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
+from thankyou.facts._parse import bad_text
 from thankyou.models import Delivery, Interview, Style, ascii_email
 
 if TYPE_CHECKING:
@@ -319,7 +320,7 @@ def _validate(
     data: Mapping[str, Any], context: dict[str, Any] | None
 ) -> tuple[Interview | None, list[Finding], set[str]]:
     """Validate a raw mapping; turn its errors into findings and, when possible, patch them."""
-    if unusable := [_bad_text_finding(loc, msg) for loc, msg in _parsers.bad_text(data)]:
+    if unusable := [_bad_text_finding(loc, msg) for loc, msg in bad_text(data)]:
         return None, unusable, set()  # pydantic cannot even describe such text
     try:
         return Interview.model_validate(data, context=context), [], set()
