@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thankyou._workers import worker_pool
 from thankyou.composer import compose_each
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, load_many, parse, person_path
 from thankyou.letter import Letter
-from thankyou.output import worker_pool
 
 if TYPE_CHECKING:
     from thankyou.checks import Finding
