@@ -1,4 +1,4 @@
-"""The ``thankyou`` command (SPEC §9, §10), through CliRunner and the installed console script."""
+"""The ``thankyou`` command (docs/cli.md), through CliRunner and the installed console script."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Batch runs: many facts files in, letters out, in worker processes when asked.
 
 Loading and composing cost about a fifth of a PDF batch. Done in the parent
-while workers render, they would cap what ``-j`` can gain (SPEC §11 asks two
-workers for 1.7x one), so with ``jobs > 1`` each facts file is read and
+while workers render, they would cap what ``-j`` can gain (docs/design/performance.md
+asks two workers for 1.7x one), so with ``jobs > 1`` each facts file is read and
 composed in a worker too, and the letters stream back in file order.
 """
 

@@ -1,4 +1,4 @@
-"""Pre-send checks (SPEC §7): what to fix before a letter leaves.
+"""Pre-send checks (README: Checks): what to fix before a letter leaves.
 
 :func:`check` returns :class:`Finding` objects, errors first. It takes a
 validated :class:`~thankyou.Interview` or the raw mapping a facts file parses
@@ -38,7 +38,7 @@ __all__ = ["CODES", "Finding", "check", "concerning", "letter_findings"]
 
 Level = Literal["error", "warning"]
 
-#: Every code :func:`check` can return, with its level (SPEC §7; ``invalid`` covers
+#: Every code :func:`check` can return, with its level (README: Checks; ``invalid`` covers
 #: any other validation error of a raw mapping).
 CODES: dict[str, Level] = {
     "invalid": "error",
@@ -65,9 +65,9 @@ CODES: dict[str, Level] = {
 #: Codes that :func:`letter_findings` returns, about letters rather than facts.
 LETTER_CODES = frozenset({"early-follow-up"})
 
-#: SPEC §7: a thank-you email over this many words is too long.
+#: A thank-you email over this many words is too long (README: Checks).
 MAX_EMAIL_WORDS = 200
-#: SPEC §1: thank-you letters go out within 24 hours.
+#: Thank-you letters go out within 24 hours (README: Checks).
 SEND_WITHIN = dt.timedelta(hours=24)
 
 
@@ -77,9 +77,9 @@ class Finding:
 
     #: ``"error"`` blocks sending; ``"warning"`` asks the user to look.
     level: Level
-    #: A stable code from SPEC §7, e.g. ``name-spelling``.
+    #: A stable code from the table in README: Checks, e.g. ``name-spelling``.
     code: str
-    #: The field path in SPEC form, e.g. ``panel[1].name`` ("" for the whole interview).
+    #: The field path as docs/facts.md writes it, e.g. ``panel[1].name`` ("" for the interview).
     field: str
     #: A sentence saying what is wrong and what to do.
     message: str

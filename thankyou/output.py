@@ -3,7 +3,7 @@
 Each letter is rendered to bytes in memory (in worker processes with
 ``jobs > 1``), then written to a temporary file in its destination folder,
 flushed to disk, and moved into place: an interrupted run leaves the old file
-or the new one, never half a file (SPEC §10, ROBUSTNESS §6).
+or the new one, never half a file (docs/design/guarantees.md).
 
 A run killed outright (SIGKILL, power loss) can leave the temporary file of
 the write it was doing; temporaries are named ``.<name>.<pid>-<random>.tmp``

@@ -62,7 +62,7 @@ def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
                 for problem in loaded.error.problems
             ]
         # Checked as data, the facts give coded findings (missing-contact, bad-email, ...)
-        # and every other check still runs on what is valid (SPEC §7).
+        # and every other check still runs on what is valid (README: Checks).
         findings = thankyou.check(facts, now=now, base_dir=Path(loaded.source).parent)
     else:
         assert loaded.interview is not None

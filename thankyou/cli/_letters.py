@@ -131,7 +131,7 @@ def render(
     total = None
     if sys.stderr.isatty():
         # A progress bar needs the count first. Without one, letters stream from the
-        # facts into the workers, so composing overlaps rendering (SPEC §11: -j scales).
+        # facts into the workers, so composing overlaps rendering (docs/design/performance.md).
         letters = list(letters)
         total = sum(len(formats_for(letter, formats)) for letter in letters)
     interrupted = False

@@ -1,4 +1,4 @@
-"""Spreadsheets as facts (SPEC §3): one row per panel member, interview columns repeated.
+"""Spreadsheets as facts (docs/facts.md): one row per panel member, interview columns repeated.
 
 Rows that share company, position and date form one interview. The candidate
 comes from ``candidate_*`` columns or from a separate file. List cells

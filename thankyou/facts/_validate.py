@@ -127,7 +127,7 @@ def _naming_the_person(problem: FieldProblem, data: Mapping[str, Any]) -> FieldP
 
 
 def field_problem(error: Any, lines: Mapping[str, int]) -> FieldProblem:
-    """Turn one pydantic error into a problem with a SPEC field path and a plain message."""
+    """Turn one pydantic error into a problem with a field path and a plain message."""
     loc = _clean_loc(error["loc"], unknown_key=error["type"] == "extra_forbidden")
     ctx = error.get("ctx") or {}
     if "field" in ctx:
@@ -153,7 +153,7 @@ def _clean_loc(loc: Sequence[Any], *, unknown_key: bool) -> tuple[str | int, ...
 
 
 def field_path(loc: Sequence[str | int]) -> str:
-    """Format a location as SPEC writes it: ``panel[1].emial``."""
+    """Format a location as docs/facts.md writes it: ``panel[1].emial``."""
     path = ""
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
