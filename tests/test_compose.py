@@ -178,9 +178,9 @@ def test_default_letters_restate_the_same_essentials(panel: thankyou.Interview) 
     letters = thankyou.compose(panel, today=TODAY)
     assert [letter.personal for letter in letters] == [m.personal for m in panel.panel]
     essentials = [
-        "Our discussion of modernising the batch pipelines into streaming ones and the team's "
-        "habit of blameless post-mortems left me even more enthusiastic about the role.",
-        "The work draws on what I know best: four years of moving Brightline's nightly batch "
+        "I enjoyed our discussion of modernising the batch pipelines into streaming ones and the "
+        "team's habit of blameless post-mortems. I am now even more enthusiastic about the role.",
+        "It is work I know well: four years of moving Brightline's nightly batch "
         "jobs to streaming.",
         "I look forward to the next steps: a take-home exercise, then a final call with the VP.",
     ]
@@ -297,7 +297,7 @@ def test_thank_you_email_is_100_to_200_words(panel: thankyou.Interview) -> None:
     [
         (dt.date(2026, 11, 26), "I know you hope to reach a decision by Monday, November 30. "
          "Before then, is there anything more I can send you?", "where the process stands"),
-        (dt.date(2026, 12, 2), "You had hoped to reach a decision by Monday, November 30. Could "
+        (dt.date(2026, 12, 2), "You had hoped to reach a decision by Monday. Could "
          "you let me know where the process stands", "Before then"),
     ],
 )  # fmt: skip
@@ -475,16 +475,16 @@ def test_company_ending_in_a_full_stop() -> None:
 @pytest.mark.parametrize(
     ("highlights", "phrase"),
     [
-        (HIGHLIGHTS["one"], "Our discussion of the streaming migration left"),
+        (HIGHLIGHTS["one"], "I enjoyed our discussion of the streaming migration, and"),
         (
             HIGHLIGHTS["two"],
-            "Our discussion of the streaming migration and blameless post-mortems left",
+            "I enjoyed our discussion of the streaming migration and blameless post-mortems. I am",
         ),
         (
             HIGHLIGHTS["three"],
-            "the streaming migration, blameless post-mortems, and the on-call rota left",
+            "the streaming migration, blameless post-mortems, and the on-call rota. I am now even",
         ),
-        ([], "Our conversation left me even more enthusiastic"),
+        ([], "I enjoyed our conversation, and I am now even more enthusiastic"),
     ],
 )
 def test_highlights_are_joined_as_prose(highlights: list[str], phrase: str) -> None:
@@ -600,10 +600,10 @@ def test_unknown_format_lists_the_valid_ones(make_letter: Callable[..., thankyou
 
 
 def test_today_only_for_letters_read_today(panel: thankyou.Interview) -> None:
-    """On the interview day the email says "today"; posted and handed letters give the date."""
+    """On the interview day the email says "this afternoon"; a dated posted letter says "today"."""
     letters = thankyou.compose(panel, today=dt.date(2026, 11, 24))
     opening = {letter.recipient.name: letter.paragraphs[0] for letter in letters}
     assert opening["Priya Raman"].startswith("Thank you for speaking with me this afternoon about")
     for name in ("Tomás O'Neill", "Mei Chen"):
-        assert "today" not in opening[name] and "this afternoon" not in opening[name]
-        assert opening[name].startswith("Thank you for meeting with me on Tuesday to discuss")
+        assert "this afternoon" not in opening[name] and "on Tuesday" not in opening[name]
+        assert opening[name].startswith("Thank you for meeting with me today to discuss")

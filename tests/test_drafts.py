@@ -212,10 +212,11 @@ def test_oauth2_token_signs_in(dovecot, mailbox, letters, tmp_path, mechanism):
     assert len(stored(dovecot, user, password)) == 2
 
 
-def test_a_bad_token_is_refused_without_showing_it(dovecot, mailbox, letters, tmp_path):
+@pytest.mark.parametrize("mechanism", ["XOAUTH2", "OAUTHBEARER"])
+def test_a_bad_token_is_refused_without_showing_it(dovecot, mailbox, letters, tmp_path, mechanism):
     user, password = mailbox
     token = "ya29.expired-token-0123456789"
-    mail = account(dovecot, user, OAuth2Token(token))
+    mail = account(dovecot, user, OAuth2Token(token, mechanism))
     report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
     message = str(report.error)
     assert f"refused the sign-in for {user!r}" in message
@@ -428,3 +429,14 @@ def test_a_non_ascii_local_part_gets_advice_drafts_can_follow(make_letter, tmp_p
     assert "'zoë@acme.example' has non-ASCII characters before the @" in entry.detail
     assert "send this letter with `thankyou send --smtputf8`" in entry.detail
     assert "allow it with --smtputf8" not in entry.detail
+
+
+def test_starttls_to_the_implicit_tls_port_says_what_to_do(dovecot, mailbox, letters, tmp_path):
+    user, password = mailbox
+    mail = MailAccount(
+        HOST, dovecot.imaps_port, user, "starttls", Password(password), timeout=1.0,
+        tls_context=dovecot.client_context(),
+    )  # fmt: skip
+    report = save_drafts(letters, mail, log_path=tmp_path / "d.jsonl", dry_run=False)
+    assert f"{HOST}:{dovecot.imaps_port}: connection failed: timed out" in str(report.error)
+    assert "expects TLS from the start (usually 993), leave out --starttls" in str(report.error)

@@ -8,7 +8,7 @@ from the renderer, so that a wrong constant there fails here:
   the bottom edge; the barcode clear zone is the bottom 5/8 in of the rightmost
   4 3/4 in. The return address: upper left, top third, left half.
 * DL 220 x 110, C6 162 x 114, C5 229 x 162 mm (DIN 678-1). The address field at
-  the window position of DIN 678: 20 mm from the left, bottom 15 mm above the
+  the window position of DIN 680: 20 mm from the left, bottom 15 mm above the
   bottom edge, 45 mm high; the address lines start 17.7 mm below its top (DIN
   5008). Deutsche Post: franking zone 74 x 40 mm top right, coding zone the
   bottom 15 mm, address 15 mm from the right edge; sender within 40 mm of the top.
@@ -245,8 +245,23 @@ def test_an_address_too_long_for_the_field_is_a_warning(make_letter: Callable[..
     lines = tuple(f"Building {n}" for n in range(10))
     letter = make_letter(recipient=Recipient(name="Priya Raman", title="Director",
                                              company="Acme", address=lines))  # fmt: skip
-    with pytest.warns(RenderWarning, match="does not fit the DL envelope"):
+    with pytest.warns(RenderWarning, match="recipient.address does not fit the DL envelope"):
         thankyou.render(letter, "envelope", style=STYLES["dl"])
+
+
+def test_a_title_too_wide_for_the_field_is_named(make_letter: Callable[..., Letter]) -> None:
+    title = ("Senior Vice President of Global Engineering Operations and Infrastructure "
+             "Programmes, EMEA and APAC")  # fmt: skip
+    letter = make_letter(delivery=Delivery.hand)
+    letter = replace(letter, recipient=replace(letter.recipient, title=title))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thankyou.render(letter, "envelope", style=STYLES["c6"])
+    said = [str(w.message) for w in caught if issubclass(w.category, RenderWarning)]
+    assert said == [
+        "envelope for Priya Raman: recipient.title does not fit the C6 envelope's address area "
+        'even at 10 pt; shorten it or choose a larger envelope ([style] envelope = "c5")'
+    ]
 
 
 def test_seven_lines_move_up_inside_the_din_field(make_letter: Callable[..., Letter]) -> None:
@@ -355,3 +370,17 @@ def test_auto_prints_no_envelope_for_a_window_letter(make_letter, tmp_path: Path
     ]
     asked = thankyou.write([window], tmp_path / "asked", "envelope")  # asked for: printed
     assert [i.path.name for i in asked.written] == ["priya-raman-envelope.pdf"]
+
+
+def test_a_return_address_too_long_for_its_corner_is_named(make_letter: Callable[..., Letter]):
+    letter = make_letter()
+    lines = [f"Building {n}" for n in range(9)]  # 10 lines with the name: 30 mm holds 7
+    sender = letter.sender.model_copy(update={"address": lines})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thankyou.render(replace(letter, sender=sender), "envelope", style=STYLES["dl"])
+    said = [str(w.message) for w in caught if issubclass(w.category, RenderWarning)]
+    assert said == [
+        "envelope for Priya Raman: candidate.address does not fit the DL envelope's "
+        "return-address corner; shorten its lines or leave some out"
+    ]

@@ -63,6 +63,31 @@ def test_unknown_country_is_an_error_naming_the_field(tmp_path: Path, typed: str
     assert "ISO 3166" in str(caught.value) or "public holidays" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "XX",
+            "'XX' is not a country or region whose public holidays are known: use an ISO 3166 "
+            "code such as US, GB or DE-BY, or leave country out",
+        ),
+        (
+            "USA",
+            "'USA' is not an ISO 3166 country code such as US or DE (or DE-BY for a region), "
+            "or leave country out",
+        ),
+    ],
+)
+def test_a_bad_country_is_one_line_that_says_what_to_do(tmp_path: Path, typed: str, said: str):
+    facts = tmp_path / "i.json"
+    facts.write_text(json.dumps({**BASE, "country": typed}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(facts)])
+    assert result.exit_code == 1
+    [line] = [ln for ln in result.output.splitlines() if "country: " in ln]
+    assert f"country: {said}. [invalid]" in line
+    assert "(got" not in line
+
+
 def test_country_is_optional() -> None:
     assert interview().country is None
 
@@ -99,6 +124,12 @@ def test_holiday_then_weekend_then_substitute_holiday() -> None:
     day, holiday = followup_date(iv)
     assert day == dt.date(2026, 12, 29)
     assert holiday == "Christmas Day"
+
+
+def test_new_years_day_is_found_in_the_next_years_calendar() -> None:
+    """Wednesday 30 December + 2 is New Year's Day 2027, a Friday: on to Monday the 4th."""
+    iv = interview(country="US", date="2026-12-30T10:00:00-06:00", decision_within_days=3)
+    assert followup_date(iv) == (dt.date(2027, 1, 4), "New Year's Day")
 
 
 def test_weekend_alone_is_not_a_holiday() -> None:

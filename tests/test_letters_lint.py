@@ -30,6 +30,8 @@ _FRAME_CAPITAL = re.compile(
     r"Modernising|Building|Former|Reference|Four)\b"
 )
 _DOUBLED_PUNCT = re.compile(r"(?<!\.)[.,;:!?]\s*[.,;:!?](?!\.)|\s[,.;:!?]|[a-z][.!?][A-Z]")
+#: A full stop that belongs to a word ("Northwind Inc., and"): not a doubled mark.
+_ABBREVIATION = re.compile(r"\b(Inc|Ltd|Co|Corp|Jr|Sr|St|etc|Dr|Mr|Mrs|Ms)\.")
 _DOUBLED_WORD = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 _LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}|\bNone\b|[\x00-\x08\x0b-\x1f]")
 _THANK_YOU = re.compile(r"(?:^|[.!?]\s+)Thank you\b")
@@ -40,17 +42,27 @@ _PLURAL_MISMATCH = re.compile(
 )
 
 
+#: Marks and non-answers pasted from notes, and a clause forced into an apposition.
+_PASTED = re.compile(
+    r"(?:^|\s)[•▪◦‣*](?=\s)|\b(?:step|steps|as):?\s+(?:TBD|TBC|not sure|n/a|unknown)\b"
+    r"|\bmy (?:he|she|they|we|I|worked|was)\b",
+    re.IGNORECASE,
+)
+
+
 def lint(letter: thankyou.Letter) -> list[str]:
     """Return what a careful reader would mark in ``letter`` (empty when it reads right)."""
     problems: list[str] = []
     for paragraph in letter.paragraphs:
         prose = paragraph.split("\n– ")[0]
-        if _DOUBLED_PUNCT.search(paragraph):
+        if _DOUBLED_PUNCT.search(_ABBREVIATION.sub(r"\1", paragraph)):
             problems.append(f"doubled punctuation: {paragraph!r}")
         if found := _DOUBLED_WORD.search(paragraph):
             problems.append(f"doubled word {found.group()!r}: {paragraph!r}")
         if found := _FRAME_CAPITAL.search(paragraph):
             problems.append(f"capital after a frame word {found.group()!r}: {paragraph!r}")
+        if found := _PASTED.search(paragraph):
+            problems.append(f"pasted note {found.group()!r}: {paragraph!r}")
         if found := _PLURAL_MISMATCH.search(paragraph):
             problems.append(f"plural mismatch {found.group()!r}: {paragraph!r}")
         ends = ":" if "\n– " in paragraph else ".?!"
@@ -105,6 +117,9 @@ def test_every_letter_reads_right(path: Path) -> None:
         ("Dear {{ name }} thanks.", "leftover"),
         ("It went well", "without final punctuation"),
         ("Thank you. Thank you again. Thank you once more.", "'Thank you'"),
+        ("Our discussion of • the roadmap left me keen.", "pasted note"),
+        ("I look forward to the next step: TBD.", "pasted note"),
+        ("Sam Ortiz, my she was my manager, will cover it.", "pasted note"),
     ],
 )
 def test_the_linter_catches_each_tell(
@@ -113,6 +128,14 @@ def test_the_linter_catches_each_tell(
     """Each lint rule fires on the defect it names (so a clean run means something)."""
     letter = make_letter(paragraphs=(text,), personal=None)
     assert any(problem in p for p in lint(letter)), lint(letter)
+
+
+def test_the_linter_lets_an_abbreviation_take_its_comma(
+    make_letter: Callable[..., thankyou.Letter],
+) -> None:
+    """ "at Northwind Inc., and I" is right: the full stop belongs to "Inc."."""
+    letter = make_letter(paragraphs=("I interviewed at Northwind Inc., and I enjoyed it.",))
+    assert not lint(letter)
 
 
 #: Messy files where the letters cannot be sure, and the warning `check` must give for each.
@@ -125,6 +148,12 @@ EXPECTED_WARNINGS = {
     "honorific-without-family-name": ("greeting", "panel[0].family_name"),
     "name-with-own-honorific": ("greeting", "panel[0].name"),
     "relationship-forms": ("greeting", "references[3].given_name"),
+    "typed-we-sentences": ("phrase-form", "next_steps"),
+    "typed-not-sure": ("phrase-form", "next_steps"),
+    "typed-reference-relationships": ("phrase-form", "references[3].relationship"),
+    "typed-casual-fit-quotes": ("phrase-form", "highlights[2]"),
+    "typed-three-weeks-ago": ("phrase-form", "next_steps"),
+    "typed-bullets-from-notes": ("phrase-form", "next_steps"),
 }
 
 

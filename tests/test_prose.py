@@ -169,7 +169,7 @@ def test_sentence_typed_as_next_steps_stands_alone() -> None:
     """'They will call me next week.' is not forced into a phrase frame; check says so."""
     facts = _facts(next_steps="They will call me next week.")
     for text in _text("thank-you/formal", **{"next_steps": facts["next_steps"]}):
-        assert "They will call me next week. I look forward to hearing from you." in text
+        assert "I understand you will call me next week. I look forward to hearing" in text
         assert "is They" not in text and "week.," not in text
     (finding,) = [f for f in check(validate(facts)) if f.code == "phrase-form"]
     assert finding.field == "next_steps" and '"They will call me next week."' in finding.message
@@ -282,8 +282,10 @@ def test_follow_up_before_and_after_the_decision_day() -> None:
     assert "hope to reach a decision by Monday, November 30" in before
     assert "where the process stands" not in before
     (after,) = _text("follow-up/status", today=dt.date(2026, 12, 3), decision_within_days=5)
-    assert "You had hoped to reach a decision by Monday, November 30" in after
+    assert "You had hoped to reach a decision by Monday." in after  # three days gone
     assert "where the process stands" in after
+    (long_after,) = _text("follow-up/status", today=dt.date(2026, 12, 9), decision_within_days=5)
+    assert "You had hoped to reach a decision by Monday, November 30." in long_after
 
 
 def test_briefing_uses_what_the_other_references_cover() -> None:
@@ -322,7 +324,7 @@ def test_fit_never_empties_a_value(typed: str) -> None:
     ("typed", "reads"),
     [
         ("Four years of running Kafka at Brightline.",
-         "The work draws on what I know best: four years of running Kafka at Brightline."),
+         "It is work I know well: four years of running Kafka at Brightline."),
         ("My four years running Kafka at Brightline match the streaming work you described.",
          "role. My four years running Kafka at Brightline match the streaming work you described."),
     ],
@@ -331,3 +333,226 @@ def test_fit_as_phrase_or_sentence(typed: str, reads: str) -> None:
     """`fit` typed as a phrase is framed; typed as a sentence it stands on its own."""
     for text in _text("thank-you/email", fit=typed):
         assert reads in text and "best: my" not in text
+
+
+# --- values typed the way people type them (second review) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "fitted"),
+    [
+        ("• their move from Airflow to Dagster   ", "their move from Airflow to Dagster"),
+        ("- the data contracts work ", "the data contracts work"),
+        ("* how on-call is shared", "how on-call is shared"),
+        ("1. The roadmap.", "the roadmap"),
+        ("second interview + a case study", "second interview and a case study"),
+        ("the  hiring   plan", "the hiring plan"),
+    ],
+)
+def test_pasted_notes_lose_their_marks(typed: str, fitted: str) -> None:
+    """Bullets, numbering, "+" and runs of spaces pasted from notes do not reach the letter."""
+    assert _prose.fit(typed).text == fitted
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["I've only used it in staging", "they'll call me next week", "It's early days", "we're close"],
+)
+def test_contracted_subject_makes_a_sentence(typed: str) -> None:
+    """ "I've …" is a sentence as much as "I have …" (and gets its capital and full stop)."""
+    value = _prose.fit(typed)
+    assert value.sentence
+    assert value.text[0].isupper() and value.text.endswith(".")
+
+
+def test_exclaimed_phrase_stays_a_phrase() -> None:
+    """ "Their migration off Redshift!" is a topic said with feeling, not a sentence."""
+    assert _prose.fit("Their migration off Redshift!") == _prose.Value(
+        "their migration off Redshift", raw="Their migration off Redshift!"
+    )
+    assert _prose.fit("We loved the demo!").sentence
+    (letter, *_) = _text("thank-you/email", highlights=["the roadmap", "Their move off Redshift!"])
+    assert "discussion of the roadmap and your move off Redshift. I am now" in letter
+
+
+def test_gerund_before_a_preposition_is_lowered() -> None:
+    """ "Working with the finance team." reads "working with…" after "Our discussion of"."""
+    assert _prose.fit("Working with the finance team.").text == "working with the finance team"
+    assert _prose.fit("Reading Festival logistics").text == "Reading Festival logistics"
+
+
+def test_next_steps_lead_in_is_not_said_twice() -> None:
+    """ "Next step is a system design round" after "the next step:" drops its own lead-in."""
+    (letter, *_) = _text("thank-you/email", next_steps="Next step is a system design round")
+    assert "I look forward to the next step: a system design round." in letter
+    (letter, *_) = _text("thank-you/email", next_steps="next steps: a call, then a test.")
+    assert "I look forward to the next steps: a call, then a test." in letter
+
+
+@pytest.mark.parametrize("typed", ["TBD", "not sure", "Not sure.", "n/a", "no idea", "unknown"])
+def test_non_answers_are_left_out_and_checked(typed: str) -> None:
+    """ "I look forward to the next step: TBD." never; check names the field instead."""
+    for template in ("thank-you/email", "follow-up/status", "recruiter/debrief"):
+        for letter in _text(template, next_steps=typed):
+            assert typed not in letter.split("\n", 1)[1], letter
+    (letter, *_) = _text("thank-you/email", next_steps=typed)
+    assert "I look forward to hearing from you." in letter
+    findings = check(validate(_facts(next_steps=typed)))
+    assert ("phrase-form", "next_steps") in {(f.code, f.field) for f in findings}
+
+
+@pytest.mark.parametrize(
+    ("typed", "reads", "clause"),
+    [
+        ("she was my manager at Brightline", "who was my manager at Brightline", False),
+        ("He's my old team lead", "who is my old team lead", False),
+        ("worked together at Brightline", "worked together at Brightline", True),
+        ("we shared an office", "we shared an office", True),
+        ("retired manager at Brightline", "my retired manager at Brightline", False),
+    ],
+)  # fmt: skip
+def test_relationship_typed_as_a_clause(typed: str, reads: str, clause: bool) -> None:
+    """A clause about the reference becomes "who …"; one about what the two did is left out."""
+    value = _prose.fit_relationship(typed)
+    assert (value.text, value.sentence) == (reads, clause)
+
+
+def _two_references(**second: Any) -> list[dict[str, Any]]:
+    return [
+        {"name": "Sam Ortiz", "given_name": "Sam", "email": "sam@b.example",
+         "emphasise": ["the on-call redesign I led"]},
+        {"name": "Helen Marsh", "email": "helen@uni.example",
+         "emphasise": ["my thesis", "my teaching"], **second},
+    ]  # fmt: skip
+
+
+def test_briefing_reads_a_clause_relationship_and_never_repeats_a_full_name() -> None:
+    """ "Helen Marsh, my she was my…" and "…so you can leave those to Helen Marsh" are gone."""
+    refs = _two_references(relationship="she was my PhD advisor")
+    sam, _helen = _text("references/briefing", references=refs)
+    assert "Helen Marsh, who was my PhD advisor, will cover my thesis and my teaching" in sam
+    assert "so you need not go into those." in sam
+    assert sam.count("Helen Marsh") == 1
+    refs = _two_references(relationship="worked together at Brightline")
+    sam, _helen = _text("references/briefing", references=refs)
+    assert "Helen Marsh will cover my thesis" in sam and "worked together" not in sam
+    findings = check(validate(_facts(references=refs)))
+    assert ("phrase-form", "references[1].relationship") in {(f.code, f.field) for f in findings}
+
+
+def test_debrief_to_a_recruiter_who_sat_on_the_panel() -> None:
+    """An in-house recruiter on the panel is thanked for their time, not told "I met Jess Park"."""
+    panel = [{"name": "Jess Park", "title": "Talent Partner", "email": "jess@pine.example",
+              "personal": "Thanks for the clear process."}]  # fmt: skip
+    recruiter = {"name": "Jess Park", "given_name": "Jess", "email": "jess@pine.example"}
+    (alone,) = _text("recruiter/debrief", panel=panel, recruiter=recruiter)
+    assert "and for your time yesterday afternoon." in alone
+    assert "I met" not in alone
+    with_other = [*panel, _facts()["panel"][0]]
+    (two,) = _text("recruiter/debrief", panel=with_other, recruiter=recruiter)
+    assert "I also met Priya Raman." in two and "Jess Park (" not in two
+
+
+def test_a_posted_letter_dated_the_interview_day_says_today() -> None:
+    """A letter dated Wednesday does not call that same Wednesday "on Wednesday"."""
+    ref = _prose.day_ref(TODAY, TODAY, read_now=False, time=dt.time(16, 30))
+    assert _prose.relative_day_en(ref) == "today"
+    email, posted = _text("thank-you/formal", date="2026-11-25T16:30:00-06:00")
+    assert "meeting with me this afternoon" in email
+    assert "meeting with me today" in posted and "on Wednesday" not in posted
+
+
+@pytest.mark.parametrize(
+    ("value", "code_field"),
+    [
+        ({"highlights": ["the roadmap they shared"]}, "highlights[0]"),
+        ({"highlights": ["how they run incident reviews"]}, "highlights[0]"),
+        ({"next_steps": "final round with the CTO"}, "next_steps"),
+        ({"next_steps": "onsite with the team"}, "next_steps"),
+    ],
+)
+def test_check_quotes_the_better_form(value: dict[str, Any], code_field: str) -> None:
+    """ "their roadmap" in a letter to the company, a next step without its article: check says."""
+    findings = [f for f in check(validate(_facts(**value))) if f.field == code_field]
+    assert findings and findings[0].code == "phrase-form"
+    better = {"the roadmap they shared": "the roadmap the team shared",
+              "how they run incident reviews": "how the team run incident reviews",
+              "final round with the CTO": "a final round with the CTO",
+              "onsite with the team": "an onsite with the team"}  # fmt: skip
+    typed = next(iter(value.values()))
+    typed = typed[0] if isinstance(typed, list) else typed
+    assert f'"{better[typed]}"' in findings[0].message
+
+
+def test_next_steps_with_an_article_or_plural_pass_quietly() -> None:
+    """ "a take-home", "references, then an offer call", "meeting the VP" need no article."""
+    for steps in ("a take-home", "references, then an offer call", "meeting the VP"):
+        findings = check(validate(_facts(next_steps=steps)))
+        assert not [f for f in findings if f.field == "next_steps"], steps
+
+
+def test_the_highlights_come_after_the_verb() -> None:
+    """ "Our discussion of A, B, and C left me…" buries its verb; "I enjoyed our discussion of…"."""
+    long = ["modernising the batch pipelines into streaming ones", "the on-call rota", "hiring"]
+    for template in ("thank-you/email", "thank-you/formal"):
+        for letter in _text(template, highlights=long):
+            (sentence,) = [s for s in letter.split(". ") if "our discussion of" in s.lower()]
+            assert sentence.startswith("I enjoyed our discussion of modernising"), sentence
+
+
+def test_debrief_after_the_decision_day_asks_where_things_stand() -> None:
+    """Three weeks on, "let me know if the timing changes" is too late: the day has passed."""
+    (before,) = _text("recruiter/debrief", decision_within_days=5, next_steps="a final round")
+    assert "let me know if the timing changes?" in before
+    (after,) = _text(
+        "recruiter/debrief", today=dt.date(2026, 12, 16), decision_within_days=5,
+        next_steps="a final round",
+    )  # fmt: skip
+    assert "let me know where things stand?" in after
+    assert "timing changes" not in after
+
+
+def test_they_becomes_you_in_letters_to_the_company() -> None:
+    """ "They said they'd email me" to the one who said it reads "You said you'd email me"."""
+    steps = "They said they'd email me by Friday."
+    highlights = ["Their move to Dagster", "the users and what they need"]
+    for letter in _text("thank-you/email", next_steps=steps, highlights=highlights):
+        assert "You said you'd email me by Friday. I look forward" in letter
+        assert "your move to Dagster, as well as the users and what they need" in letter
+    (debrief,) = _text("recruiter/debrief", next_steps=steps, highlights=highlights)
+    assert "They said they'd email me by Friday." in debrief  # the recruiter is not "they"
+    assert "their move to Dagster" in debrief
+    findings = check(validate(_facts(next_steps="a call", highlights=highlights)))
+    assert {f.field for f in findings if "they" in f.message} == {"highlights[1]"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "reads"),
+    [
+        ("They will call me next week.", "I understand you will call me next week."),
+        ("They want someone who can mentor juniors", "I understand you want someone who can"),
+        ("They said they'd email me by Friday.", "You said you'd email me by Friday."),
+        ("They mentioned a second round.", "You mentioned a second round."),
+    ],
+)
+def test_a_sentence_about_they_is_not_an_order_to_you(typed: str, reads: str) -> None:
+    """ "You will call me next week." reads as an order; "I understand you will…" does not."""
+    assert _prose.to_reader_en(_prose.fit(typed)).text.startswith(reads)
+
+
+def test_a_list_of_topics_ends_its_sentence() -> None:
+    """ "A, B, and C, and I am now…" chains its "and"s: after a list, a new sentence."""
+    (one, _) = _text("thank-you/formal", highlights=["the roadmap"])
+    assert "discussion of the roadmap, and I am now even more enthusiastic" in one
+    (three, _) = _text("thank-you/formal", highlights=["the roadmap", "on-call", "hiring"])
+    assert "the roadmap, on-call, and hiring. I am now even more enthusiastic" in three
+
+
+def test_a_lower_case_title_is_checked() -> None:
+    """ "staff engineer" prints so beside "Head of Data": check quotes "Staff Engineer"."""
+    panel = _facts()["panel"]
+    panel[0] = {**panel[0], "title": "head of data platform"}
+    panel[1] = {**panel[1], "title": "Staff Engineer"}
+    findings = [f for f in check(validate(_facts(panel=panel))) if f.field.endswith(".title")]
+    assert [f.field for f in findings] == ["panel[0].title"]
+    assert '"Head of Data Platform"' in findings[0].message

@@ -74,6 +74,22 @@ def test_an_untouched_starter_is_an_error_in_check(starter: Path) -> None:
     assert '"Your Name" is the example that `thankyou new` wrote' in result.stdout
 
 
+@pytest.mark.parametrize("command", ["send --smtp 127.0.0.1:1", "drafts --imap 127.0.0.1:1"])
+def test_send_and_drafts_never_take_the_starters_sample_paragraph(starter: Path, command: str):
+    """Names and addresses filled in, the sample paragraph left: nothing goes out."""
+    text = starter.read_text(encoding="utf-8")
+    filled = {"Your Name": "Alex Morgan", "your.name@": "alex.morgan@",
+              "Jordan Smith": "Priya Raman", "jordan.smith@": "priya.raman@"}  # fmt: skip
+    for old, new in filled.items():
+        text = text.replace(old, new)
+    starter.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, [*command.split(), str(starter)])
+    assert result.exit_code == 1
+    assert result.stdout == ""  # not even "would send" / "would save"
+    assert re.search(r"panel\[0\][^.]*\.personal: \"[^\n]*is the example that `thankyou new` wrote",
+                     result.stderr)  # fmt: skip
+
+
 def test_an_untouched_starter_writes_no_letter(starter: Path, tmp_path: Path) -> None:
     result = render(tmp_path, starter)
     assert result.exit_code == 1
@@ -155,16 +171,19 @@ def test_an_interview_long_ago_is_likely_the_wrong_year(tmp_path: Path) -> None:
     assert "old-date" not in {f.code for f in recent}
 
 
-def test_follow_up_before_the_decision_day_is_a_warning(tmp_path: Path) -> None:
-    """They decide within 5 days (by Sunday the 29th): a follow-up dated the 26th is too early."""
+def test_follow_up_before_the_plans_day_is_a_warning(tmp_path: Path) -> None:
+    """The plan follows up two days after (Thursday the 26th): a follow-up on the 25th is early."""
     facts = write(tmp_path)
-    early = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-26")
+    early = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-25")
     assert early.exit_code == 0
-    assert "decision_within_days: The follow-up to Priya Raman is dated Thursday, November 26, " \
-           "before Sunday, November 29" in early.stderr  # fmt: skip
+    said = "date: The follow-up to Priya Raman is dated Wednesday, November 25, before Thursday, "
+    assert said + "November 26, the plan's day for it (2 days after" in early.stderr
     assert "[early-follow-up]" in early.stderr
-    later = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-30", "--force")
-    assert "early-follow-up" not in later.stderr
+    on_time = render(tmp_path, facts, "-t", "follow-up/status", "--today", "2026-11-26", "--force")
+    assert "early-follow-up" not in on_time.stderr  # following the plan never warns
+    steps = thankyou.plan(thankyou.load(facts)).steps
+    follow_up = next(step for step in steps if step.template == "follow-up/status")
+    assert follow_up.due.date().isoformat() == "2026-11-26"
     thanks = render(tmp_path, facts, "--today", DAY_AFTER, "--force")
     assert "early-follow-up" not in thanks.stderr  # the thank-you letters ask nothing
 
@@ -201,3 +220,11 @@ def test_warnings_come_back_from_worker_processes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("[personal-punctuation]") == 2
     assert "4 written, 0 skipped, 0 failed, 2 warnings." in result.stderr
+
+
+def test_an_unfinished_paragraph_is_quoted_on_one_line(tmp_path: Path) -> None:
+    personal = "Thank you for the tour.\n\nSee you soon"
+    result = render(tmp_path, write(tmp_path, panel_1={"personal": personal}), "--today", DAY_AFTER)
+    [line] = [ln for ln in result.stderr.splitlines() if ".personal: " in ln]
+    assert 'ends "…tour. See you soon" without a full stop' in line
+    assert line.endswith("[personal-punctuation]")

@@ -448,7 +448,7 @@ def test_log_in_use_by_another_run(server, letters, tmp_path, monkeypatch):
     with log.open("ab") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         report = send(letters, settings_for(server), log_path=log, dry_run=False)
-    assert "another `thankyou send`" in str(report.error)
+    assert "another thankyou run is using" in str(report.error)
     assert server.mailbox.attempts == 0
 
 

@@ -211,7 +211,7 @@ def test_a_run_that_cannot_get_the_lock_in_time_sends_nothing(smtp, tmp_path, mo
         )  # fmt: skip
         waited = time.monotonic() - started
     assert 0.3 <= waited < 2
-    assert "another `thankyou send` is using" in str(report.error)
+    assert "another thankyou run is using" in str(report.error)
     assert "nothing was sent" in str(report.error)
     assert [e.status for e in report.entries] == ["not-attempted"] * 3
     assert mailbox.received == []

@@ -362,3 +362,96 @@ def test_cli_password_from_the_keyring(start, facts, memory_keyring):
     assert result.exit_code == 0, result.output
     assert "password for" not in result.stderr  # no prompt: the keyring had it
     assert len(server.provider.received) == 1
+
+
+def test_cli_empty_token_command_is_an_error_not_a_password_prompt(facts):
+    args = ["send", str(facts), "--smtp", "127.0.0.1:1", "--user", USER, "--yes"]
+    result = CliRunner().invoke(
+        cli, [*args, "--oauth2-token-command", ""], env={"THANKYOU_SMTP_PASSWORD": None}
+    )
+    assert result.exit_code == 1, result.output
+    assert "error: --oauth2-token-command is empty" in result.stderr
+    assert "password for" not in result.stderr
+
+
+@pytest.mark.parametrize(("command", "env"), [("send", "SMTP"), ("drafts", "IMAP")])
+def test_cli_no_password_and_nothing_to_read_it_from_says_where_one_can_come_from(
+    facts, command, env
+):
+    server = "--smtp" if command == "send" else "--imap"
+    args = [command, str(facts), server, "127.0.0.1:1", "--user", USER, "--yes"]
+    result = CliRunner().invoke(cli, args, env={f"THANKYOU_{env}_PASSWORD": None}, input="")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"error: no {env} password for '{USER}': set $THANKYOU_{env}_PASSWORD, store it with "
+        f"`keyring set 127.0.0.1 {USER}`, or run the command in a terminal to be asked for it"
+    )
+    assert "Aborted" not in result.output
+
+
+def test_starttls_to_a_port_that_says_nothing_suggests_ssl(letters, tmp_path):
+    import socket
+
+    with socket.socket() as silent:  # like port 465: it waits for a TLS hello, says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        settings = SmtpSettings("127.0.0.1", port, security="starttls", timeout=0.5)
+        report = send(letters, settings, log_path=tmp_path / "s.jsonl", dry_run=False)
+    assert f"cannot connect to 127.0.0.1:{port}: " in str(report.error)
+    assert "timed out" in str(report.error)
+    assert "(usually 465), use --ssl, not --starttls" in str(report.error)
+
+
+@pytest.mark.parametrize("mechanism", ["XOAUTH2", "OAUTHBEARER"])
+def test_a_server_that_echoes_the_sign_in_never_shows_the_token(mechanism):
+    """Some servers quote the command they refuse; the base64 response holds the token."""
+    from thankyou._smtp import redact
+
+    settings = SmtpSettings(
+        "smtp.example.com", 587, USER, security="starttls", oauth2=OAuth2Token(TOKEN, mechanism)
+    )
+    response = (
+        oauthbearer_response(USER, TOKEN, "smtp.example.com", 587)
+        if mechanism == "OAUTHBEARER"
+        else f"user={USER}\x01auth=Bearer {TOKEN}\x01\x01"
+    )
+    echoed = base64.b64encode(response.encode()).decode()
+    said = redact(f"500 5.5.2 unrecognised: AUTH {mechanism} {echoed}", settings)
+    assert said == f"500 5.5.2 unrecognised: AUTH {mechanism} ***"
+
+
+def test_an_imap_error_never_shows_the_oauthbearer_response():
+    from thankyou._imap import _said
+
+    account = MailAccount("imap.example.com", user=USER, auth=OAuth2Token(TOKEN, "OAUTHBEARER"))
+    response = oauthbearer_response(USER, TOKEN, "imap.example.com", 993)
+    echoed = base64.b64encode(response.encode()).decode()
+    assert _said(OSError(f"BAD {echoed}"), account) == "BAD ***"
+
+
+def test_a_token_is_not_sent_in_clear_text_and_is_called_a_token(letters, tmp_path):
+    settings = SmtpSettings("smtp.example.com", 25, USER, oauth2=OAuth2Token(TOKEN))
+    report = send(letters, settings, log_path=tmp_path / "s.jsonl", dry_run=False)
+    assert f"refusing to send the token for '{USER}' unencrypted to smtp.example.com" in str(
+        report.error
+    )
+
+
+def test_an_ipv6_server_is_written_with_brackets(letters, tmp_path):
+    from thankyou._imap import address
+
+    assert SmtpSettings("::1", 2525).address == "[::1]:2525"
+    assert address(MailAccount("::1", security="starttls")) == "[::1]:143"
+    assert address(MailAccount("imap.example.com")) == "imap.example.com:993"
+
+
+def test_cli_a_token_in_the_environment_is_used_without_auth(start, facts):
+    """README: xoauth2 is the default with a token, from a command or the environment."""
+    server = start()
+    env = {"THANKYOU_OAUTH2_TOKEN": TOKEN, "THANKYOU_SMTP_PASSWORD": None}
+    result = send_cli(facts, server, env=env)
+    assert result.exit_code == 0, result.output
+    assert "password for" not in result.stderr
+    assert server.provider.attempts[0][0] == "XOAUTH2"
+    assert len(server.provider.received) == 1

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "LOOPBACK",
     "Mechanism",
     "OAuth2Token",
     "Password",
+    "Security",
+    "host_port",
+    "oauth2_responses",
     "oauthbearer_response",
     "redact",
     "secret_forms",
@@ -22,6 +26,11 @@ __all__ = [
 ]
 
 Mechanism = Literal["XOAUTH2", "OAUTHBEARER"]
+#: "plain" (no TLS), "starttls" (RFC 3207 for SMTP, RFC 2595 for IMAP) or "ssl" (implicit
+#: TLS, RFC 8314).
+Security = Literal["plain", "starttls", "ssl"]
+#: The only hosts a secret may be sent to without TLS: this machine.
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,21 @@ def secret_forms(password: str, user: str) -> tuple[str, ...]:
     )
 
 
-def token_forms(token: str, user: str) -> tuple[str, ...]:
+def token_forms(token: str, user: str, host: str, port: int) -> tuple[str, ...]:
     """A token, and the base64 forms XOAUTH2 and OAUTHBEARER send it in."""
     if not token:
         return ()
-    return (token, _b64(token), _b64(xoauth2_response(user, token)))
+    return (
+        token,
+        _b64(token),
+        _b64(xoauth2_response(user, token)),
+        _b64(oauthbearer_response(user, token, host, port)),
+    )
+
+
+def host_port(host: str, port: int) -> str:
+    """``host:port`` as the user would write it; an IPv6 address in brackets (RFC 3986 §3.2.2)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
@@ -86,3 +105,15 @@ def oauthbearer_response(user: str, token: str, host: str, port: int) -> str:
     """
     name = user.replace("=", "=3D").replace(",", "=2C")
     return f"n,a={name},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01"
+
+
+def oauth2_responses(auth: OAuth2Token, user: str, host: str, port: int) -> tuple[str, str]:
+    r"""The client's first response for ``auth.mechanism``, and its reply to an error challenge.
+
+    After a refused token the server sends an error as a challenge; XOAUTH2 ends
+    the exchange with an empty reply, OAUTHBEARER with a single ``\x01``
+    (RFC 7628 §3.2.3); the server then answers with its failure code.
+    """
+    if auth.mechanism == "XOAUTH2":
+        return xoauth2_response(user, auth.token), ""
+    return oauthbearer_response(user, auth.token, host, port), "\x01"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from thankyou import _prose
 from thankyou._prose import DayRef, Value
@@ -143,7 +143,7 @@ def person(model: Model) -> Person:
         fields.update(
             phone=model.phone,
             relationship=(
-                _prose.fit_relationship(model.relationship) if model.relationship else None
+                _prose.fit_relationship(model.relationship) if _said(model.relationship) else None
             ),
             emphasise=tuple(_prose.fit(point) for point in model.emphasise),
         )
@@ -156,7 +156,7 @@ def _concern(concern: Concern, reader: Model, panel: Sequence[Interviewer]) -> C
     raised_by = tuple(dict.fromkeys(full.get(name, name) for name in concern.raised_by))
     return ConcernView(
         topic=_prose.fit(concern.topic),
-        answer=_prose.fit(concern.answer) if concern.answer else None,
+        answer=_prose.fit(concern.answer) if _said(concern.answer) else None,
         raised_by=raised_by,
         asked_by_reader=reader.name in raised_by,
     )
@@ -179,7 +179,9 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         interview.when.date(), day, read_now=read_now, time=time, us_order=us_order
     )
     recipient = person(reader)
-    highlights = tuple(_prose.fit(h) for h in interview.highlights)
+    # To the company's own people, "They said they'd call" reads "You said you'd call".
+    to_reader = _prose.to_reader_en if isinstance(reader, Interviewer) else _same
+    highlights = tuple(to_reader(_prose.fit(h)) for h in interview.highlights)
     panel = tuple(person(m) for m in interview.panel)
     references = tuple(person(r) for r in interview.references)
     context: dict[str, Any] = {
@@ -192,7 +194,11 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         "remarks": tuple(h for h in highlights if h.sentence),
         "concerns": _reader_concerns(interview, reader),
         "all_concerns": tuple(_concern(c, reader, interview.panel) for c in interview.concerns),
-        "next_steps": _prose.fit(interview.next_steps) if interview.next_steps else None,
+        "next_steps": (
+            to_reader(_prose.fit_next_steps(interview.next_steps))
+            if _said(interview.next_steps)
+            else None
+        ),
         "fit": _fit(interview.fit),
         "decision_within_days": interview.decision_within_days,
         "panel": panel,
@@ -215,9 +221,18 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
     return context
 
 
+def _same(value: Value) -> Value:
+    return value
+
+
+def _said(text: str | None) -> TypeGuard[str]:
+    """False for an empty value or one that only says the user does not know ("TBD")."""
+    return bool(text) and not _prose.is_non_answer(text or "")
+
+
 def _fit(text: str | None) -> Value | None:
     """``fit`` may be a whole sentence with any verb late in it ("My four years … match …")."""
-    if text is None:
+    if text is None or not _said(text):
         return None
     return _prose.fit(text, verbs=_prose.EN_VERBS | _prose.EN_FIT_VERBS, window=10)
 

@@ -10,24 +10,23 @@ from __future__ import annotations
 import contextlib
 import ssl
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from thankyou._auth import host_port, oauth2_responses
 from thankyou.account import (
     MailAccount,
     OAuth2Token,
     Password,
-    oauthbearer_response,
     redact,
     refuse_cleartext,
     secrets_of,
-    xoauth2_response,
 )
 from thankyou.errors import SendError
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
-__all__ = ["DRAFT_NAMES", "address", "append", "drafts_folder", "fetch", "find", "session"]
+__all__ = ["DRAFT_NAMES", "address", "append", "drafts_folder", "find", "session"]
 
 _DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
 
@@ -49,7 +48,11 @@ DRAFT_NAMES = (
 
 def address(account: MailAccount) -> str:
     """``host:port`` as the user would write it."""
-    return f"{account.host}:{account.port or _DEFAULT_PORTS[account.security]}"
+    return host_port(account.host, _port(account))
+
+
+def _port(account: MailAccount) -> int:
+    return account.port or _DEFAULT_PORTS[account.security]
 
 
 @contextlib.contextmanager
@@ -79,7 +82,7 @@ def _open(account: MailAccount) -> IMAPClient:
     with _reworded(account, "connection"):
         return IMAPClient(
             account.host,
-            port=account.port or _DEFAULT_PORTS[account.security],
+            port=_port(account),
             ssl=account.security == "ssl",
             ssl_context=_context(account),
             timeout=account.timeout,
@@ -119,13 +122,7 @@ def _sign_in(client: IMAPClient, account: MailAccount) -> None:
 
 
 def _oauth2_responder(account: MailAccount, auth: OAuth2Token) -> Callable[[bytes], str]:
-    user = account.user or ""
-    if auth.mechanism == "XOAUTH2":
-        first, after_error = xoauth2_response(user, auth.token), ""
-    else:
-        port = account.port or _DEFAULT_PORTS[account.security]
-        first = oauthbearer_response(user, auth.token, account.host, port)
-        after_error = "\x01"  # RFC 7628 §3.2.3
+    first, after_error = oauth2_responses(auth, account.user or "", account.host, _port(account))
     sent: list[bool] = []
 
     def respond(challenge: bytes) -> str:
@@ -200,12 +197,6 @@ def append(client: IMAPClient, account: MailAccount, folder: str, data: bytes) -
         client.append(folder, data, flags=[b"\\Draft", b"\\Seen"])
 
 
-def fetch(client: IMAPClient, uid: int) -> bytes:
-    """The stored bytes of one message (``BODY.PEEK[]``: the flags stay as they are)."""
-    data: dict[int, dict[bytes, Any]] = client.fetch([uid], [b"BODY.PEEK[]"])
-    return bytes(data[uid][b"BODY[]"])
-
-
 @contextlib.contextmanager
 def _reworded(account: MailAccount, step: str) -> Iterator[None]:
     """Turn imapclient's, ssl's and socket's errors into a SendError without secrets."""
@@ -234,14 +225,23 @@ def _reworded(account: MailAccount, step: str) -> Iterator[None]:
             + _hint(account)
         ) from None
     except (IMAPClientError, OSError) as err:
-        raise SendError(f"{where}: {step} failed: {_said(err, account)}") from None
+        raise SendError(
+            f"{where}: {step} failed: {_said(err, account)}{_silence_hint(err, account)}"
+        ) from None
     except UnicodeError:  # its message would quote a character of the secret
         raise SendError(f"{where}: the user name or password cannot be sent") from None
 
 
 def _said(err: BaseException, account: MailAccount) -> str:
     text = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    return redact(text, secrets_of(account))
+    return redact(text, secrets_of(account, _port(account)))
+
+
+def _silence_hint(err: BaseException, account: MailAccount) -> str:
+    """A STARTTLS client waits for a greeting that an implicit-TLS port never sends."""
+    if isinstance(err, TimeoutError) and account.security == "starttls":
+        return "; if this port expects TLS from the start (usually 993), leave out --starttls"
+    return ""
 
 
 def _hint(account: MailAccount) -> str:

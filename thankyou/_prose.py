@@ -43,17 +43,23 @@ __all__ = [
     "as_sentence",
     "date_en",
     "day_ref",
+    "deadline_en",
     "decision_day",
     "doubtful_capital",
     "ends_sentence",
     "fit",
+    "fit_next_steps",
     "fit_relationship",
+    "is_non_answer",
     "is_plural",
     "is_sentence",
     "join_en",
     "lower_initial",
+    "opens_with_they",
     "relative_day_en",
     "strip_stop",
+    "tidy",
+    "to_reader_en",
 ]
 
 
@@ -112,6 +118,22 @@ EN_PLURAL_STARTS = _set(
 EN_PREPOSITIONS = _set(
     "of with for at on in by to from about after before during into onto over under"
 )
+#: What people type in a field when they do not know yet ("TBD", "not sure").
+EN_NON_ANSWERS = frozenset(
+    {"tbd", "tbc", "n/a", "na", "none", "unknown", "not sure", "unsure", "idk", "no idea",
+     "don't know", "dont know", "not known", "not known yet", "to be confirmed",
+     "to be determined", "pending", "nothing yet", "?"}
+)  # fmt: skip
+#: "Next step is …", "Next steps: …": a lead-in the letter's own frame already says.
+_NEXT_STEPS_LEAD = re.compile(
+    r"^(?:the\s+)?next\s+steps?\s*(?:is|are|will\s+be|would\s+be|[:–—-])\s*(?=\S)", re.I
+)
+#: A relationship typed as a clause about the person: "she was my manager at X".
+_PRONOUN_CLAUSE = re.compile(r"^(?:he|she|they)(?:(['’]s)|\s)\s*(?=\S)", re.I)
+#: A relationship typed as what the two did: "worked together at X", "reported to her".
+_VERB_LEAD = re.compile(
+    r"^(?:we|i\b|[a-z-]+ed\s+(?:together|with|to|for|me|my|under|on|at|in)\b)", re.I
+)
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -119,6 +141,10 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _STOPS = (".", "!", "?", "…")
+#: A list marker pasted from notes: "• ", "- ", "* ", "1. ", "2) ".
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣∙*>]+|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
+#: The endings of a contracted subject: "I've", "they'll", "she's", "we're".
+_CONTRACTION = re.compile(r"^([a-z]+)['’](?:ve|ll|d|re|m|s)$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 
@@ -161,13 +187,27 @@ def _abbreviated(text: str) -> bool:
     return last in EN_ABBREVIATIONS or bool(re.fullmatch(r"(?:\w\.)+\w", last))
 
 
+def tidy(text: str) -> str:
+    """A value as typed, without the marks pasting from notes leaves.
+
+    A leading list marker ("• ", "- ", "* ", "1. ") goes, a "+" between words
+    becomes "and", and runs of spaces or line breaks become one space:
+    "• their move to Dagster   " reads "their move to Dagster".
+    """
+    text = re.sub(r"\s\+\s", " and ", text)  # "a second interview + a case study"
+    return " ".join(_BULLET.sub("", text, count=1).split()) or " ".join(text.split())
+
+
 def strip_stop(text: str) -> str:
     """Drop punctuation that would end the sentence a phrase is set into.
 
-    One trailing full stop, comma, semicolon or colon goes; a full stop that
-    belongs to an abbreviation ("Acme Inc.", "e.g.") stays.
+    One trailing full stop, comma, semicolon or colon goes, and so do
+    exclamation marks typed for emphasis ("Their move off Redshift!"); a full
+    stop that belongs to an abbreviation ("Acme Inc.", "e.g.") stays.
     """
     text = text.strip()
+    if text.endswith("!"):
+        return text.rstrip("!").rstrip()
     if text.endswith((",", ";", ":")):
         return text[:-1].rstrip()
     if text.endswith(".") and not text.endswith("...") and not _abbreviated(text):
@@ -193,7 +233,7 @@ def lower_initial(text: str, lowerable: Collection[str] = EN_LOWERABLE) -> str:
         first.lower().endswith("ing")
         and len(first) > 5
         and len(words) > 1
-        and words[1].lower() in EN_DETERMINERS
+        and words[1].lower() in EN_DETERMINERS | EN_PREPOSITIONS
     )
     if first.lower() in lowerable or gerund:
         return text[0].lower() + text[1:]
@@ -225,13 +265,17 @@ def is_sentence(
 ) -> bool:
     """True when ``text`` is a sentence rather than a phrase (see the module's rules)."""
     text = text.strip()
-    if text.rstrip("\"'”’)").endswith(("?", "!")):
+    if text.rstrip("\"'”’)").endswith("?"):
         return True
     if re.search(r"[.!?]\s+[A-Z]", text):
         return True
+    # "Their move off Redshift!" is a phrase said with feeling; "We loved it!" a sentence.
+    text = text.rstrip("!").rstrip() if text.endswith("!") else text
     words = [w.lower() for w in re.findall(r"[\w'’-]+", text)]
     if len(words) < 2:
         return False
+    if (found := _CONTRACTION.match(words[0])) and found.group(1) in subjects:
+        return True  # "I've only used it in staging", "they'll call next week"
     if words[0] in subjects or (words[0] in ("no", "not", "never") and text[:1].isupper()):
         return True  # "No experience with Scala" is a (verbless) statement, not a topic
     if words[0] in openers:
@@ -281,10 +325,28 @@ def fit(
     A phrase loses its leading capital (unless it may be a name) and its full
     stop; a sentence is kept whole, as a sentence of its own.
     """
+    raw, text = text, tidy(text)
     if is_sentence(text, verbs=verbs, window=window):
-        return Value(as_sentence(text), sentence=True, plural=False, raw=text)
+        return Value(as_sentence(text), sentence=True, plural=False, raw=raw)
     phrase = lower_initial(strip_stop(text) or text, lowerable)
-    return Value(phrase, sentence=False, plural=is_plural(phrase), raw=text)
+    return Value(phrase, sentence=False, plural=is_plural(phrase), raw=raw)
+
+
+def is_non_answer(text: str, non_answers: Collection[str] = EN_NON_ANSWERS) -> bool:
+    """True for a value that says only that the user does not know ("TBD", "Not sure.")."""
+    key = " ".join(re.sub(r"[.!…]+$", "", tidy(text).lower()).split())
+    return key in non_answers or not re.search(r"\w", key)
+
+
+def fit_next_steps(text: str) -> Value:
+    """``next_steps`` fitted, without a lead-in the frame already says (English).
+
+    "Next step is a system design round" becomes the phrase "a system design
+    round", so that "I look forward to the next step: …" does not say it twice.
+    """
+    bare = _NEXT_STEPS_LEAD.sub("", tidy(text), count=1)
+    value = fit(bare or text)
+    return Value(value.text, value.sentence, value.plural, raw=text)
 
 
 def fit_relationship(text: str) -> Value:
@@ -292,13 +354,65 @@ def fit_relationship(text: str) -> Value:
 
     "professor", "Former manager at Brightline" and "my team lead for three
     years" all come out with a determiner: "my professor", "my former manager
-    at Brightline", "my team lead for three years".
+    at Brightline", "my team lead for three years". A clause about the person
+    ("she was my manager at X for 3 years") becomes "who was my manager…". A
+    clause about what the two did ("worked together at X") cannot follow a
+    name: it comes back with ``sentence=True`` and the letters leave it out.
     """
-    phrase = lower_initial(strip_stop(text) or text)
+    phrase = lower_initial(strip_stop(tidy(text)) or text)
+    if found := _PRONOUN_CLAUSE.match(phrase):
+        rest = phrase[found.end() :]
+        return Value(("who is " if found.group(1) else "who ") + rest, raw=text)
+    if _VERB_LEAD.match(phrase):
+        return Value(phrase, sentence=True, raw=text)
     first = (_words(phrase) or [""])[0].lower()
     if first not in EN_DETERMINERS and first not in ("a", "an"):
         phrase = "my " + phrase
     return Value(phrase, raw=text)
+
+
+#: Verbs that report what was said: "You said you'd email me" needs no "I understand".
+EN_REPORTING = _set("said told mentioned explained asked promised offered suggested agreed")
+#: "they" and its forms, as the company's people are "you" in a letter to one of them.
+_THEY_TO_YOU = {
+    "they": "you", "they're": "you're", "they'll": "you'll", "they'd": "you'd",
+    "they've": "you've", "their": "your", "theirs": "yours", "them": "you",
+    "themselves": "yourselves",
+}  # fmt: skip
+_THEY = re.compile(r"\b(?:they(?:['’](?:re|ll|d|ve))?|theirs?|them(?:selves)?)\b", re.I)
+
+
+def opens_with_they(text: str) -> bool:
+    """True when a value opens with "They …" or "Their …": it speaks of the company."""
+    return bool(re.match(r"(?:they(?:['’](?:re|ll|d|ve))?|their)\b", text.strip(), re.I))
+
+
+def to_reader_en(value: Value) -> Value:
+    """A value that opens with "They"/"Their", turned to the company's own people (English).
+
+    "They said they'd email me by Friday." reads "You said you'd email me by
+    Friday." in a letter to the panel; "their move to Dagster" reads "your
+    move to Dagster". "You" takes the same verb forms as "they", so the rest
+    of the sentence stands. A "they" later in a value ("the users and what
+    they need") may be someone else: those are left, and ``check`` asks.
+    """
+    if not opens_with_they(value.text):
+        return value
+
+    def you(found: re.Match[str]) -> str:
+        word = found.group()
+        swapped = _THEY_TO_YOU[word.lower().replace("’", "'")]
+        if "’" in word:
+            swapped = swapped.replace("'", "’")
+        return swapped[0].upper() + swapped[1:] if word[0].isupper() else swapped
+
+    text = _THEY.sub(you, value.text)
+    # "You will call me next week." would read as an order: "I understand you will…".
+    words = _words(text)
+    if value.sentence and words[0] == "You" and len(words) > 1:
+        told = words[1].lower() in EN_REPORTING or words[1].endswith("ed")
+        text = text if told else "I understand y" + text[1:]
+    return Value(text, value.sentence, value.plural, value.raw)
 
 
 # --- lists -------------------------------------------------------------------------------------
@@ -384,14 +498,28 @@ def relative_day_en(ref: DayRef, *, mid: bool = False) -> str:
     a weekday alone within the last six days; the full date beyond.
     """
     parts = ("morning", "afternoon", "evening")
-    if ref.read_now and ref.days_ago == 0:
+    if ref.days_ago == 0 and ref.read_now:
         return "this " + parts[ref.part] if ref.part is not None else "today"
+    if ref.days_ago == 0:
+        return "today"  # a letter dated the interview day: "today" is that date, not "on Tuesday"
     if ref.read_now and ref.days_ago == 1:
         return "yesterday" + (f" {parts[ref.part]}" if ref.part is not None else "")
     if 0 <= ref.days_ago < 7:
         return "on " + _WEEKDAYS[ref.day.weekday()]
     # US style sets a full date off with commas inside a sentence ("on Monday, November 16, I").
     return "on " + date_en(ref) + ("," if mid and ref.us_order else "")
+
+
+def deadline_en(ref: DayRef) -> str:
+    """A day something was due by, after "by" (English).
+
+    A day to come, or one more than a week gone, is the full date ("Monday,
+    November 30"); a day in the last week is its weekday ("by Tuesday"), as a
+    person writes about a deadline that has just passed.
+    """
+    if 0 < ref.days_ago < 7:
+        return _WEEKDAYS[ref.day.weekday()]
+    return date_en(ref)
 
 
 def upcoming_day_en(ref: DayRef) -> str:
@@ -432,6 +560,7 @@ FILTERS = {
     "join_and": join_en,
     "relative_day": _relative_day,
     "day_date": _day_date,
+    "deadline": deadline_en,
     "sentence": _sentence,
     "capital": _capital,
     "with_title": _with_title,

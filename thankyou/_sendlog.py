@@ -212,8 +212,8 @@ def _lock(fd: int, path: Path, deadline: float) -> None:
                 raise _unusable(path, err) from None
         if time.monotonic() >= deadline:
             raise LogBusy(
-                f"another `thankyou send` is using {path}; nothing was sent. Run the same "
-                "command again when it has finished: what it sent will be skipped"
+                f"another thankyou run is using {path}; nothing was sent or saved. Run the "
+                "same command again when it has finished: what it did will be skipped"
             )
         time.sleep(_POLL)
 

@@ -13,23 +13,23 @@ import smtplib
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from thankyou._auth import (
+    LOOPBACK,
     OAuth2Token,
-    oauthbearer_response,
+    Security,
+    host_port,
+    oauth2_responses,
     secret_forms,
     token_forms,
-    xoauth2_response,
 )
+from thankyou._auth import redact as redact_all
 from thankyou.errors import SendError
 
 __all__ = ["Client", "Security", "SmtpSettings", "redact", "session"]
 
-Security = Literal["plain", "starttls", "ssl"]
-
 _DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "ssl": 465}
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class SmtpSettings:
     @property
     def address(self) -> str:
         """``host:port`` as the user would write it."""
-        return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
+        return host_port(self.host, self.port or _DEFAULT_PORTS[self.security])
 
 
 class Client(smtplib.SMTP):
@@ -140,9 +140,10 @@ def session(settings: SmtpSettings) -> Iterator[Client]:
 
 def _refuse_cleartext_password(settings: SmtpSettings) -> None:
     secret = settings.user or settings.oauth2
-    if secret and settings.security == "plain" and settings.host not in _LOOPBACK:
+    if secret and settings.security == "plain" and settings.host not in LOOPBACK:
         raise SendError(
-            f"refusing to send the password for {settings.user!r} unencrypted to "
+            f"refusing to send the {'token' if settings.oauth2 else 'password'} for "
+            f"{settings.user!r} unencrypted to "
             f"{settings.host}; use --starttls or --ssl"
         )
 
@@ -157,7 +158,17 @@ def _open(settings: SmtpSettings) -> Client:
     except ssl.SSLError as err:
         raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
     except (smtplib.SMTPException, OSError) as err:
-        raise SendError(f"cannot connect to {settings.address}: {os_reason(err)}") from None
+        hint = (
+            "; if this port expects TLS from the start (usually 465), use --ssl, not --starttls"
+            if settings.security == "starttls" and _timed_out(err)
+            else ""
+        )
+        raise SendError(f"cannot connect to {settings.address}: {os_reason(err)}{hint}") from None
+
+
+def _timed_out(err: BaseException) -> bool:
+    """True for a read that timed out (smtplib rewords it as a disconnection)."""
+    return isinstance(err, TimeoutError) or isinstance(err.__context__, TimeoutError)
 
 
 def _secure_and_login(client: Client, settings: SmtpSettings) -> None:
@@ -199,14 +210,8 @@ def _oauth2_login(client: Client, settings: SmtpSettings, oauth2: OAuth2Token) -
             f"{settings.address} does not offer {oauth2.mechanism} sign-in "
             f"(it offers: {', '.join(offered) or 'no AUTH at all'})"
         )
-    user = settings.user or ""
     port = settings.port or _DEFAULT_PORTS[settings.security]
-    if oauth2.mechanism == "XOAUTH2":
-        first = xoauth2_response(user, oauth2.token)
-        after_error = ""  # an empty reply ends a failed XOAUTH2 exchange
-    else:
-        first = oauthbearer_response(user, oauth2.token, settings.host, port)
-        after_error = "\x01"  # RFC 7628 §3.2.3: the client's dummy reply to an error
+    first, after_error = oauth2_responses(oauth2, settings.user or "", settings.host, port)
 
     def respond(challenge: bytes | None = None) -> str:
         return first if challenge is None else after_error
@@ -235,10 +240,9 @@ def redact(text: str, settings: SmtpSettings) -> str:
     user = settings.user or ""
     secrets = secret_forms(settings.password or "", user)
     if settings.oauth2 is not None:
-        secrets += token_forms(settings.oauth2.token, user)
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+        port = settings.port or _DEFAULT_PORTS[settings.security]
+        secrets += token_forms(settings.oauth2.token, user, settings.host, port)
+    return redact_all(text, secrets)
 
 
 def reply(err: smtplib.SMTPResponseException) -> str:

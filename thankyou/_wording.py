@@ -35,14 +35,46 @@ _HONORIFICS = re.compile(
 )
 
 
+#: The company's people spoken of as "they", in letters that go to those people.
+_THEY = {"they": "the team", "their": "the team's", "them": "the team", "theirs": "the team's"}
+_THEY_WORD = re.compile(r"\b(they|their|them|theirs)\b", re.I)
+
+
 def _phrase(field: str, kind: str, value: str) -> Iterator[Hit]:
     """Findings for one value typed where a phrase is wanted."""
-    fitted = _prose.fit(value)
+    if _prose.is_non_answer(value):
+        yield "phrase-form/non-answer", field, {"value": value, "example": EXAMPLES[kind]}
+        return
+    fitted = _prose.fit_next_steps(value) if kind == "next_steps" else _prose.fit(value)
     if fitted.sentence:
         yield "phrase-form/sentence", field, {"value": value, "example": EXAMPLES[kind]}
-    elif _prose.doubtful_capital(fitted.text):
+        return
+    if _prose.doubtful_capital(fitted.text):
         better = fitted.text[0].lower() + fitted.text[1:]
         yield "phrase-form/capital", field, {"value": value, "better": better}
+    # One that opens with "They"/"Their" is turned to "you" in the panel's letters.
+    if (
+        kind in ("highlights", "next_steps")
+        and _THEY_WORD.search(fitted.text)
+        and not _prose.opens_with_they(fitted.text)
+    ):
+        better = _THEY_WORD.sub(lambda m: _THEY[m.group(1).lower()], fitted.text)
+        yield "phrase-form/they", field, {"value": value, "better": better}
+    if kind == "next_steps" and (article := _with_article(fitted)):
+        yield "phrase-form/article", field, {"value": value, "better": article}
+
+
+def _with_article(value: _prose.Value) -> str | None:
+    """The next step with an article ("a final round with the CTO"); None if it needs none."""
+    words = re.findall(r"[\w'’-]+", value.text)
+    if value.plural or len(words) < 2 or not value.text[:1].islower():
+        return None
+    first = words[0].lower()
+    if first in _prose.EN_DETERMINERS | _prose.EN_PLURAL_STARTS | {"another", "one", "no"}:
+        return None
+    if first.endswith("ing") or first in _prose.EN_PREPOSITIONS:
+        return None  # "meeting the VP", "after the holidays": no article wanted
+    return ("an " if first[0] in "aeiou" else "a ") + value.text
 
 
 def _phrases(interview: Interview) -> Iterator[Hit]:
@@ -59,12 +91,29 @@ def _phrases(interview: Interview) -> Iterator[Hit]:
     for i, ref in enumerate(interview.references):
         for j, point in enumerate(ref.emphasise):
             yield from _phrase(f"references[{i}].emphasise[{j}]", "emphasise", point)
-        if ref.relationship and _prose.is_sentence(ref.relationship):
+        if ref.relationship and _prose.fit_relationship(ref.relationship).sentence:
             yield (
-                "phrase-form/sentence",
+                "phrase-form/relationship",
                 f"references[{i}].relationship",
                 {"value": ref.relationship, "example": EXAMPLES["relationship"]},
             )
+
+
+#: Words a title keeps in lower case ("Head of Data", "VP, Engineering & Operations").
+_TITLE_SMALL = _prose.EN_PREPOSITIONS | {"a", "an", "and", "or", "the", "&"}
+
+
+def _titles(interview: Interview) -> Iterator[Hit]:
+    """A job title typed all in lower case prints so in the address and beside the name."""
+    for i, member in enumerate(interview.panel):
+        title = member.title or ""
+        if re.search(r"[a-z]", title) and title == title.lower():
+            words = title.split(" ")
+            better = " ".join(
+                w if (w in _TITLE_SMALL and n) else w[:1].upper() + w[1:]
+                for n, w in enumerate(words)
+            )
+            yield "phrase-form/title", f"panel[{i}].title", {"value": title, "better": better}
 
 
 def _concerns(interview: Interview) -> Iterator[Hit]:
@@ -121,5 +170,6 @@ def wording_findings(interview: Interview) -> Iterator[Hit]:
     """Yield ``(key, field, values)`` for each value or greeting the letters cannot be sure of."""
     yield from _phrases(interview)
     yield from _thanks(interview)
+    yield from _titles(interview)
     yield from _concerns(interview)
     yield from _greetings(interview)

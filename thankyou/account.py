@@ -16,11 +16,13 @@ from __future__ import annotations
 import os
 import ssl
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from thankyou._auth import (
+    LOOPBACK,
     OAuth2Token,
     Password,
+    Security,
     oauthbearer_response,
     redact,
     secret_forms,
@@ -47,10 +49,6 @@ __all__ = [
 
 #: The environment variable an OAuth 2.0 access token is read from.
 OAUTH2_TOKEN_ENV = "THANKYOU_OAUTH2_TOKEN"
-
-Security = Literal["plain", "starttls", "ssl"]
-
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -97,19 +95,19 @@ class MailAccount:
         )
 
 
-def secrets_of(account: MailAccount) -> tuple[str, ...]:
-    """The account's secret and the forms it travels in, to keep out of messages."""
+def secrets_of(account: MailAccount, port: int) -> tuple[str, ...]:
+    """The account's secret and the forms it travels in (to ``port``), to keep out of messages."""
     auth, user = account.auth, account.user or ""
     if isinstance(auth, Password):
         return secret_forms(auth.secret, user)
     if isinstance(auth, OAuth2Token):
-        return token_forms(auth.token, user)
+        return token_forms(auth.token, user, account.host, port)
     return ()
 
 
 def refuse_cleartext(account: MailAccount) -> None:
     """Refuse to send a secret unencrypted to another machine."""
-    if account.auth is not None and account.security == "plain" and account.host not in _LOOPBACK:
+    if account.auth is not None and account.security == "plain" and account.host not in LOOPBACK:
         raise SendError(
             f"refusing to send the credentials for {account.user!r} unencrypted to "
             f"{account.host}; use TLS (--ssl, the default, or --starttls)"

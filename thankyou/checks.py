@@ -158,6 +158,25 @@ _SAY = {
         '"You asked about …": write it as one, for example "I have started running our '
         'side project on a managed cluster."'
     ),
+    "phrase-form/non-answer": (
+        '"{value}" only says it is not known yet: the letters leave it out. Remove it, or '
+        'write what you know, for example "{example}".'
+    ),
+    "phrase-form/they": (
+        '"{value}" speaks of the company\'s people as "they", but the letters go to those '
+        'people: write, for example, "{better}".'
+    ),
+    "phrase-form/article": (
+        '"{value}" reads like a note after "I look forward to the next step:": write "{better}".'
+    ),
+    "phrase-form/title": (
+        'The title "{value}" is all in lower case, and prints so in the address and beside '
+        'the name: write "{better}".'
+    ),
+    "phrase-form/relationship": (
+        '"{value}" cannot follow the reference\'s name ("Sam Ortiz, …, will cover …"), so '
+        'the letters leave it out: write a phrase, for example "{example}".'
+    ),
     "greeting/honorific": (
         'The honorific "{honorific}" needs family_name to be used ("Dear {honorific} …,"); '
         'until then the letter says "Dear {name},". Add family_name.'
@@ -191,9 +210,8 @@ _SAY = {
         "and the plan count from this date."
     ),
     "early-follow-up": (
-        "The follow-up to {name} is dated {date}, before {decision}, the day they said they "
-        "would decide by ({days} days after the interview), so you cannot have heard back yet: "
-        "let it thank and restate your interest, or write it after {decision}."
+        "The follow-up to {name} is dated {date}, before {due}, the plan's day for it "
+        "({after} days after the interview): too soon to ask again; write it on {due}."
     ),
 }
 
@@ -577,10 +595,19 @@ def _punctuation_findings(interview: Interview) -> Iterator[Finding]:
     for i, member in enumerate(interview.panel):
         text = (member.personal or "").rstrip().rstrip(_CLOSERS)
         if text and text[-1] not in _FINAL:
-            end = member.personal.rstrip()[-20:] if member.personal else ""
+            end = _ending(member.personal or "")
             yield _finding(
                 "personal-punctuation", f"panel[{i}].personal", name=member.name, end=end
             )
+
+
+def _ending(text: str, width: int = 20) -> str:
+    """The last words of ``text``, about ``width`` characters, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    tail = flat[-width:]
+    return tail.split(" ", 1)[-1] if not flat[-width - 1].isspace() else tail
 
 
 #: An interview longer ago than this is most likely dated in the wrong year.
@@ -598,24 +625,29 @@ def letter_findings(
 ) -> list[Finding]:
     """Findings about the letters themselves, for ``thankyou render``: a follow-up too early.
 
-    A follow-up letter dated before the day they said they would decide by
-    (``early-follow-up``) comes before the candidate could have heard back.
+    A follow-up letter dated before the plan's follow-up day (``early-follow-up``)
+    asks again before the candidate could have heard back. The plan and this
+    check count the same day (:func:`thankyou.planner.followup_date`), so
+    following the plan never draws the warning.
     """
-    days = interview.decision_within_days
-    if days is None:
+    follow_ups = [letter for letter in letters if letter.template.startswith("follow-up/")]
+    if not follow_ups:
         return []
-    decision = _aware(interview.when, tz).date() + dt.timedelta(days=days)
+    from thankyou.planner import followup_date  # late: the planner imports the composer
+
+    due, _ = followup_date(interview, tz=tz)
+    after = (due - _aware(interview.when, tz).date()).days
     return [
         _finding(
             "early-follow-up",
-            "decision_within_days",
+            "date",
             name=letter.recipient.name,
             date=_day(letter.date),
-            decision=_day(decision),
-            days=days,
+            due=_day(due),
+            after=after,
         )
-        for letter in letters
-        if letter.template.startswith("follow-up/") and letter.date < decision
+        for letter in follow_ups
+        if letter.date < due
     ]
 
 

@@ -325,7 +325,8 @@ def _country(value: Any) -> Any:
     ):
         raise PydanticCustomError(
             "bad_country",
-            "'{value}' is not an ISO 3166 country code such as US or DE (or DE-BY for a region)",
+            "'{value}' is not an ISO 3166 country code such as US or DE (or DE-BY for a region)"
+            ", or leave country out",
             {"value": str(value)[:40]},
         )
     code = value.strip().upper()
@@ -334,7 +335,8 @@ def _country(value: Any) -> Any:
     if not known_country(code):
         raise PydanticCustomError(
             "bad_country",
-            "'{value}' is not a country or region whose public holidays are known",
+            "'{value}' is not a country or region whose public holidays are known: use an "
+            "ISO 3166 code such as US, GB or DE-BY, or leave country out",
             {"value": code},
         )
     return code

@@ -177,6 +177,7 @@ def _message(error: Any, loc: Sequence[str | int]) -> str:
         "bad_date",
         "two_primaries",
         "unknown_raiser",
+        "bad_country",
     ):
         return message
     message = message[:1].lower() + message[1:]

@@ -13,7 +13,7 @@ standards put it, in the letter's font:
   upper left corner, within the top third of the height and the left half of
   the length (USPS mailroom guidance), so it stays out of the OCR read area.
 * **DL, C6, C5** (DIN 678-1 / ISO 269: 220 x 110, 162 x 114, 229 x 162 mm). The
-  address field is where DIN 678 puts the window of a window envelope, 90 x 45
+  address field is where DIN 680 puts the window of a window envelope, 90 x 45
   mm, 20 mm from the left edge and 15 mm above the bottom edge; inside it DIN
   5008 puts the address in the lower 27.3 mm (six lines), under a 17.7 mm zone
   for postal notes ("Zusatz- und Vermerkzone"), which is where "By hand" goes.
@@ -105,7 +105,7 @@ def _us10() -> Envelope:
 
 def _din(name: str, width_mm: float, height_mm: float) -> Envelope:
     width, height = width_mm * MM, height_mm * MM
-    field_top = (15 + 45) * MM  # DIN 678 window position: 15 mm up, 45 mm high
+    field_top = (15 + 45) * MM  # DIN 680 window position (DL): 15 mm up, 45 mm high
     return Envelope(
         name=name,
         width=width,
@@ -246,7 +246,11 @@ class _Job:
     envelope: Envelope
     fonts: _pdffonts.Fonts
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
-    overflow: bool = False
+    #: The recipient field that does not fit the address area (a line that wraps, else
+    #: ``recipient.address`` for too many lines); None when the block fits.
+    overflow: str | None = None
+    #: The return address runs below its corner.
+    return_overflow: bool = False
 
     def lines(self, lines: Sequence[str], where: str, size: float, leading: float) -> Paragraph:
         """One paragraph of user lines, escaped, with the letters' font runs and fallbacks."""
@@ -294,8 +298,7 @@ def _draw_return(canvas: Canvas, job: _Job) -> None:
     para = job.lines(return_lines(job.letter), "sender", _RETURN_SIZE, _RETURN_LEADING)
     _, height, _ = _fit(para, canvas, area.right - area.left)
     para.drawOn(canvas, area.left, area.top - height)
-    if area.top - height < area.bottom:
-        job.overflow = True
+    job.return_overflow = area.top - height < area.bottom
 
 
 def _draw_address(canvas: Canvas, job: _Job) -> None:
@@ -313,12 +316,25 @@ def _draw_address(canvas: Canvas, job: _Job) -> None:
         fits = count == len(lines) and top + extra <= area.top
         if fits:
             break
-    job.overflow = job.overflow or not fits
+    if not fits:
+        job.overflow = _wrapping_field(job, canvas, lines, area.right - area.left)
     left = max(area.left, min(env.address_left, area.right - widest))
     para.drawOn(canvas, left, top - height)
     if note:  # our own words, in the main font's italic: no runs or fallbacks needed
         canvas.setFont(_italic(job.fonts.main), _NOTE_SIZE)
         canvas.drawString(left, top + extra - _NOTE_SIZE, BY_HAND)
+
+
+def _wrapping_field(job: _Job, canvas: Canvas, lines: Sequence[str], width: float) -> str:
+    """The recipient field of the first line too wide for ``width``; else the address."""
+    person = job.letter.recipient
+    fields = {person.name: "name", person.title: "title", person.company: "company"}
+    size, leading = _ADDRESS_SIZES[-1]
+    quiet = dataclasses.replace(job, missing=_pdffonts.MissingText())  # warned once
+    for line in lines:
+        if _fit(quiet.lines([line], "recipient", size, leading), canvas, width)[2] > 1:
+            return f"recipient.{fields.get(line, 'address')}"
+    return "recipient.address"
 
 
 def _warn(job: _Job) -> None:
@@ -336,9 +352,16 @@ def _warn(job: _Job) -> None:
         )
     if job.overflow:
         warnings.warn(
-            f"envelope for {name}: recipient.address does not fit the {job.envelope.name} "
-            "envelope's address area even at 10 pt; shorten its lines or choose a larger "
+            f"envelope for {name}: {job.overflow} does not fit the {job.envelope.name} "
+            "envelope's address area even at 10 pt; shorten it or choose a larger "
             'envelope ([style] envelope = "c5")',
+            RenderWarning,
+            stacklevel=3,
+        )
+    if job.return_overflow:
+        warnings.warn(
+            f"envelope for {name}: candidate.address does not fit the {job.envelope.name} "
+            "envelope's return-address corner; shorten its lines or leave some out",
             RenderWarning,
             stacklevel=3,
         )
