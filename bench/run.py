@@ -1,4 +1,4 @@
-"""Benchmark thankyou against the plain libraries, pair by pair, in one run (SPEC §11).
+"""Benchmark thankyou against the plain libraries, pair by pair (docs/design/performance.md).
 
 Usage:
     python bench/run.py            # full run; rewrites bench/RESULTS.md

@@ -69,7 +69,7 @@ def test_every_public_name_is_in_all() -> None:
     ],
 )
 def test_spec_names_are_exported(name: str) -> None:
-    """The names SPEC §4 promises are importable from the package itself."""
+    """The names docs/api.md promises are importable from the package itself."""
     assert name in thankyou.__all__
 
 

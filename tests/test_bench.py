@@ -1,4 +1,4 @@
-"""The benchmark still runs (issue 8): a smoke run with a few letters, no timing assertions."""
+"""The benchmark of docs/design/performance.md still runs: a smoke run, no timing assertions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.slow
 def test_benchmark_smoke_run_reports_every_comparison() -> None:
-    """`python bench/run.py --smoke` finishes and prints a row for each SPEC §11 target."""
+    """`python bench/run.py --smoke` finishes and prints a row for each performance target."""
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke"],
         capture_output=True, text=True, timeout=600, check=False,

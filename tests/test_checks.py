@@ -1,4 +1,4 @@
-"""Pre-send checks (SPEC §7): each finding code fires on crafted facts, none on clean ones."""
+"""Pre-send checks (README: Checks): each finding code fires on crafted facts, none on clean."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_every_code_has_a_trigger():
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
 def test_code_triggers(code):
-    """Each crafted input yields its code, at its field, with the SPEC level."""
+    """Each crafted input yields its code, at its field, with the level README: Checks gives it."""
     data, field = TRIGGERS[code]
     found = check(data, now=NOW)
     assert (code, field) in codes(found)

@@ -1,4 +1,4 @@
-"""The ``thankyou`` command (SPEC §9, §10), through CliRunner and the installed console script."""
+"""The ``thankyou`` command (docs/cli.md), through CliRunner and the installed console script."""
 
 from __future__ import annotations
 
@@ -843,3 +843,24 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state not in ("Z", "X")
+
+
+def test_send_composes_as_render_does_so_a_broken_template_fails_the_same_letters(
+    runner, examples_dir, tmp_path
+):
+    """send reads and composes through render's path: the same letters fail, the rest go."""
+    broken = tmp_path / "mine" / "thank-you"
+    broken.mkdir(parents=True)
+    (broken / "formal.j2").write_text(
+        '{% extends "_base/thank-you.j2" %}\n{% block body %}{{ }}{% endblock %}\n'
+    )
+    common = [str(examples_dir / "panel-interview.toml"), "--templates", str(broken.parent)]
+    rendered = runner.invoke(cli, ["render", *common, "-f", "text", "-o", str(tmp_path / "out")])
+    sent = runner.invoke(cli, ["send", *common])
+    assert (rendered.exit_code, sent.exit_code) == (1, 1)
+    errors = [line for line in sent.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [line for line in rendered.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2 and "letter to Tomás O'Neill: template thank-you/formal:2:" in errors[0]
+    # The email letter is still listed (a dry run), as render still wrote it.
+    assert sent.stdout.splitlines()[0].startswith("would send      Priya Raman <priya")
+    assert "1 to send, 0 already sent, 0 not by email" in sent.stderr

@@ -1,4 +1,4 @@
-"""Spreadsheets as facts (SPEC §3): BOM, sniffed delimiters, grouping, per-row failures."""
+"""Spreadsheets as facts (docs/facts.md): BOM, sniffed delimiters, grouping, per-row failures."""
 
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ def to_toml(data: dict[str, Any]) -> str:
 
 
 def to_csv(data: dict[str, Any]) -> str:
-    """One row per panel member, interview and candidate columns repeated (SPEC §3)."""
+    """One row per panel member, interview and candidate columns repeated (docs/facts.md)."""
     panel = data.get("panel") if isinstance(data.get("panel"), list) else [{}]
     rows = []
     for member in panel or [{}]:

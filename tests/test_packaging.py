@@ -1,4 +1,4 @@
-"""The wheel carries everything the package needs at run time (STYLE §5, pelican-style)."""
+"""The wheel carries everything the package needs at run time."""
 
 from __future__ import annotations
 

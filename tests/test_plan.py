@@ -1,4 +1,4 @@
-"""The follow-up plan (SPEC §8): dated steps, the weekend rule, time zones, the iCalendar file."""
+"""The follow-up plan (README: Checks): dated steps, the weekend rule, time zones, the .ics."""
 
 from __future__ import annotations
 
@@ -350,6 +350,6 @@ def test_example_plan_spans_a_week_of_weekday_reminders():
 
 
 def test_import_thankyou_does_not_load_icalendar():
-    """icalendar is imported only by to_ics (SPEC §11)."""
+    """icalendar is imported only by to_ics (docs/design/performance.md)."""
     code = "import sys, thankyou; sys.exit('icalendar' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

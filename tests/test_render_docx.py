@@ -1,6 +1,6 @@
-"""DOCX rendering (issue 4): read back with python-docx, and opened for real by LibreOffice.
+"""DOCX rendering: read back with python-docx, and opened for real by LibreOffice.
 
-Documents are never compared byte for byte (STYLE §8): every assertion reads
+Documents are never compared byte for byte (tests/golden/README.md): every assertion reads
 the package back, through python-docx or its XML.
 """
 
@@ -295,7 +295,7 @@ def test_any_name_comes_back_exactly(make_letter: MakeLetter, name: str) -> None
     assert [p.text for p in styled(document, "Recipient")] == [name, name]
     assert [p.text for p in styled(document, "Salutation")] == [f"Dear {name},"]
     assert [p.text for p in styled(document, "Signature")] == [name]
-    # Escaped exactly once, by the XML writer: never pre-escaped (ROBUSTNESS §3).
+    # Escaped exactly once, by the XML writer: never pre-escaped (docs/design/hazards.md).
     assert f"<w:t>{escape(name)}</w:t>" in part_xml(data)
 
 

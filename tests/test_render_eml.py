@@ -1,4 +1,4 @@
-"""The email renderer: standards-correct drafts, and no header injection (SPEC §6, ROBUSTNESS §4).
+"""The email renderer: standards-correct drafts, no header injection (docs/design/hazards.md).
 
 Messages are read back with the stock ``policy.default`` parser, not the
 renderer's own, so these tests check the bytes a mail client would see.
@@ -113,7 +113,7 @@ def test_html_escapes_every_value(letter):
 
 
 def test_comma_in_a_name_is_one_recipient(letter):
-    """'Smith, John' is one display name, not two recipients (ROBUSTNESS §4)."""
+    """'Smith, John' is one display name, not two recipients (RFC 5322 quoting)."""
     message = parse(thankyou.render(with_recipient(letter, name="Smith, John"), "email"))
     (address,) = message["To"].addresses
     assert address.display_name == "Smith, John"

@@ -1,4 +1,4 @@
-"""PDF rendering (issue #3): exact text, embedded fonts, layout measured by reading the PDF back.
+"""PDF rendering (docs/design/layout.md): exact text, embedded fonts, layout read back.
 
 Text comes back through pypdf; positions, sizes and fonts through pdfplumber.
 All lengths are PostScript points, top-down as pdfplumber measures them.

@@ -1,4 +1,4 @@
-"""Sending over SMTP, exactly once (SPEC §9, issue 5), against a real aiosmtpd on 127.0.0.1."""
+"""Sending over SMTP, exactly once (docs/design/guarantees.md), against a real aiosmtpd."""
 
 from __future__ import annotations
 

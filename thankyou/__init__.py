@@ -5,24 +5,27 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.errors`      ThankYouError and its subclasses
 - :mod:`thankyou.models`      the facts: Interview, Candidate, Interviewer, ...
 - :mod:`thankyou.letter`      Letter, the format-neutral result of composing
-- :mod:`thankyou.facts`       load(): TOML, JSON, YAML, CSV -> Interview
+- :mod:`thankyou.facts`       load(), load_many(), find_facts(): TOML, JSON, YAML, CSV -> Interview
+  (``_parse`` bytes to a mapping, ``_validate`` a mapping to an Interview or field problems,
+  ``_csv`` spreadsheets)
 - :mod:`thankyou.templating`  the sandboxed Jinja2 environment and template catalogue
 - :mod:`thankyou.composer`    compose(): Interview -> list[Letter]
 - :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx, envelope)
-- :mod:`thankyou.output`      write(): letters -> files, atomically
+- :mod:`thankyou.output`      write(): letters -> files, named safely
+  (``_atomic`` writes each file whole or not at all, ``_workers`` is the process pool)
 - :mod:`thankyou.checks`      check(): findings before anything is sent
-- :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
+- :mod:`thankyou.planner`     plan(): the dated follow-up steps, as iCalendar
 - :mod:`thankyou.review`      preview(): one HTML page to review a whole run
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
 - :mod:`thankyou.account`     MailAccount: a server and how to sign in (password, OAuth 2.0)
 - :mod:`thankyou.drafts`      save_drafts(): the emails into the mailbox's Drafts over IMAP
-- :mod:`thankyou.cli`         the ``thankyou`` command
+- :mod:`thankyou.cli`         the ``thankyou`` command, one module per family of commands
 
 Every public name is importable from here. Only the exceptions load with the
 package; the rest load on first use (PEP 562), so ``import thankyou`` costs
-little more than Python's own start (SPEC §11) and never loads reportlab,
-python-docx, click or icalendar.
+little more than Python's own start (docs/design/performance.md) and never
+loads reportlab, python-docx, click or icalendar.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Text heuristics behind two checks of SPEC §7: ``name-spelling`` and ``look-alike-domain``.
+"""Text heuristics behind two checks (README: Checks): ``name-spelling`` and ``look-alike-domain``.
 
 A name that disagrees with its address, and an internationalised domain that
 imitates another. Pure functions of strings, kept apart from :mod:`thankyou.checks` so each can be

@@ -1,4 +1,4 @@
-r"""The one cleaning step every piece of user text goes through (ROBUSTNESS §1).
+r"""The one cleaning step every piece of user text goes through (docs/design/hazards.md, Cleaning).
 
 Renderers rely on what this guarantees: NFC text, ``\n`` as the only line
 break, no control characters, no bidi overrides, nothing over its length cap.

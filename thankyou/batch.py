@@ -1,8 +1,8 @@
 """Batch runs: many facts files in, letters out, in worker processes when asked.
 
 Loading and composing cost about a fifth of a PDF batch. Done in the parent
-while workers render, they would cap what ``-j`` can gain (SPEC §11 asks two
-workers for 1.7x one), so with ``jobs > 1`` each facts file is read and
+while workers render, they would cap what ``-j`` can gain (docs/design/performance.md
+asks two workers for 1.7x one), so with ``jobs > 1`` each facts file is read and
 composed in a worker too, and the letters stream back in file order.
 """
 
@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thankyou._workers import worker_pool
 from thankyou.composer import compose_each
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, load_many, parse, person_path
 from thankyou.letter import Letter
-from thankyou.output import worker_pool
 
 if TYPE_CHECKING:
     from thankyou.checks import Finding

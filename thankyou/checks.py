@@ -1,4 +1,4 @@
-"""Pre-send checks (SPEC §7): what to fix before a letter leaves.
+"""Pre-send checks (README: Checks): what to fix before a letter leaves.
 
 :func:`check` returns :class:`Finding` objects, errors first. It takes a
 validated :class:`~thankyou.Interview` or the raw mapping a facts file parses
@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import _parsers, facts
+from thankyou import facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou._wording import wording_findings
 from thankyou._zones import attach_zone
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
+from thankyou.facts._parse import bad_text
 from thankyou.models import Delivery, Interview, Style, ascii_email
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ __all__ = ["CODES", "Finding", "check", "concerning", "letter_findings"]
 
 Level = Literal["error", "warning"]
 
-#: Every code :func:`check` can return, with its level (SPEC §7; ``invalid`` covers
+#: Every code :func:`check` can return, with its level (README: Checks; ``invalid`` covers
 #: any other validation error of a raw mapping).
 CODES: dict[str, Level] = {
     "invalid": "error",
@@ -64,9 +65,9 @@ CODES: dict[str, Level] = {
 #: Codes that :func:`letter_findings` returns, about letters rather than facts.
 LETTER_CODES = frozenset({"early-follow-up"})
 
-#: SPEC §7: a thank-you email over this many words is too long.
+#: A thank-you email over this many words is too long (README: Checks).
 MAX_EMAIL_WORDS = 200
-#: SPEC §1: thank-you letters go out within 24 hours.
+#: Thank-you letters go out within 24 hours (README: Checks).
 SEND_WITHIN = dt.timedelta(hours=24)
 
 
@@ -76,9 +77,9 @@ class Finding:
 
     #: ``"error"`` blocks sending; ``"warning"`` asks the user to look.
     level: Level
-    #: A stable code from SPEC §7, e.g. ``name-spelling``.
+    #: A stable code from the table in README: Checks, e.g. ``name-spelling``.
     code: str
-    #: The field path in SPEC form, e.g. ``panel[1].name`` ("" for the whole interview).
+    #: The field path as docs/facts.md writes it, e.g. ``panel[1].name`` ("" for the interview).
     field: str
     #: A sentence saying what is wrong and what to do.
     message: str
@@ -337,7 +338,7 @@ def _validate(
     data: Mapping[str, Any], context: dict[str, Any] | None
 ) -> tuple[Interview | None, list[Finding], set[str]]:
     """Validate a raw mapping; turn its errors into findings and, when possible, patch them."""
-    if unusable := [_bad_text_finding(loc, msg) for loc, msg in _parsers.bad_text(data)]:
+    if unusable := [_bad_text_finding(loc, msg) for loc, msg in bad_text(data)]:
         return None, unusable, set()  # pydantic cannot even describe such text
     try:
         return Interview.model_validate(data, context=context), [], set()

@@ -1,6 +1,6 @@
 """compose(): an interview's facts in, one :class:`Letter` per reader out.
 
-The template's family decides who reads it (SPEC §5): ``thank-you/*`` every
+The template's family decides who reads it (docs/templates.md): ``thank-you/*`` every
 panel member, ``follow-up/*`` the primary contact, ``references/*`` each
 reference, ``recruiter/*`` the recruiter.
 """

@@ -48,7 +48,7 @@ def _restore(cls: type[ThankYouError], args: tuple[Any, ...], state: dict[str, A
 class FieldProblem:
     """One problem with one field of a facts file."""
 
-    #: The field path in SPEC form, e.g. ``panel[1].emial`` ("" for the whole file).
+    #: The field path as docs/facts.md writes it, e.g. ``panel[1].emial`` ("" for the whole file).
     field: str
     #: What is wrong and what to do about it.
     message: str
@@ -89,7 +89,7 @@ class FactsError(ThankYouError, ValueError):
         self.problems = problems or (FieldProblem(field, message, line),)
         #: The file the facts came from, or None for a dict.
         self.source = source
-        #: The first problem's field path (SPEC form).
+        #: The first problem's field path (as docs/facts.md writes it).
         self.field = self.problems[0].field
         #: The first problem's line in the source file, when known.
         self.line = self.problems[0].line

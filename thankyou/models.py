@@ -1,4 +1,4 @@
-"""The interview facts (SPEC §3) as pydantic models.
+"""The interview facts (docs/facts.md) as pydantic models.
 
 Every text field passes the cleaning layer of :mod:`thankyou._text`; every
 address is validated and normalised with email-validator; unknown keys are
@@ -164,7 +164,7 @@ class Interviewer(_Model):
 
     @property
     def salutation_name(self) -> str:
-        """The name after "Dear": honorific and family name when both are given (SPEC §3)."""
+        """The name after "Dear": honorific and family name when both are given (docs/facts.md)."""
         if self.honorific and self.family_name:
             return f"{self.honorific} {self.family_name}"
         return self.name
@@ -392,7 +392,7 @@ class Interview(_Model):
 
     @property
     def primary(self) -> Interviewer:
-        """The hiring contact: the member marked primary, else the first (SPEC §5)."""
+        """The hiring contact: the member marked primary, else the first (docs/facts.md)."""
         return next((m for m in self.panel if m.primary), self.panel[0])
 
     @property

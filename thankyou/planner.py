@@ -1,9 +1,9 @@
-"""The dated follow-up plan (SPEC §1, §8) and its iCalendar export (RFC 5545).
+"""The dated follow-up plan (README: Checks) and its iCalendar export (RFC 5545).
 
 :func:`plan` turns an interview into :class:`Step` objects: call the recruiter,
 send each thank-you letter, brief each reference, follow up, keep searching.
 :meth:`Plan.to_ics` writes them as calendar events; ``icalendar`` is imported
-only there, so ``import thankyou`` stays light (SPEC §11).
+only there, so ``import thankyou`` stays light (docs/design/performance.md).
 
 Time zones: an interview time with an offset is kept in that zone, so "two days
 later, but not on a weekend" is judged on the interviewer's calendar. A naive
@@ -32,7 +32,7 @@ __all__ = ["Plan", "Step", "followup_date", "plan"]
 
 #: The facts have no end time; the recruiter call comes this long after the start.
 ASSUMED_LENGTH = dt.timedelta(hours=1)
-#: SPEC §1 step 2: thank-you letters within 24 hours.
+#: Thank-you letters go out within 24 hours (README: Checks).
 THANK_YOU_WITHIN = dt.timedelta(hours=24)
 #: Follow-ups and the closing step are morning tasks in the interview's zone.
 MORNING = dt.time(9, 0)
@@ -130,7 +130,7 @@ class Plan:
         import, and the point is a week of reminders in the calendar people use.
         Times are written in UTC (RFC 5545 §3.3.5 form 2), which every client reads.
         """
-        from icalendar import Calendar  # lazy: keeps `import thankyou` light (SPEC §11)
+        from icalendar import Calendar  # lazy: keeps `import thankyou` light
 
         cal = Calendar()
         cal.add("prodid", "-//thankyou//interview follow-up plan//EN")
@@ -169,7 +169,7 @@ class Plan:
 def plan(
     interview: Interview, now: dt.datetime | None = None, *, tz: dt.tzinfo | None = None
 ) -> Plan:
-    """Return the dated steps a careful candidate takes after the interview (SPEC §8).
+    """Return the dated steps a careful candidate takes after the interview (README: Checks).
 
     Args:
         interview: The interview.
@@ -179,7 +179,7 @@ def plan(
 
     Returns:
         The plan: the recruiter call first, then the steps by due time and, on
-        ties, in the order of SPEC §1.
+        ties, in the order the README's plan lists them.
     """
     now = _aware(now or dt.datetime.now(dt.UTC), tz)
     start = _aware(interview.when, tz)
@@ -190,7 +190,7 @@ def plan(
     steps += [_follow_up(interview, follow_up, holiday), _keep_searching(interview, follow_up)]
     rank = {s.key: i for i, s in enumerate(steps)}
     # The recruiter call comes first even when the plan is made late and the letters are
-    # already overdue: it is due "at once", and its feedback may shape the letters (SPEC §1).
+    # already overdue: it is due "at once", and its feedback may shape the letters.
     steps.sort(key=lambda s: (s.key != "call-recruiter", s.due, rank[s.key]))
     title = f"{interview.position} at {interview.company}"
     day = start.date().isoformat()
@@ -306,7 +306,7 @@ def _references(interview: Interview, start: dt.datetime) -> Iterator[Step]:
 
 
 def _follow_up_due(interview: Interview, start: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
-    """SPEC §8: 2 days after when they decide within a week, else 7; off weekends and holidays.
+    """2 days after when they decide within a week, else 7; off weekends and holidays.
 
     The day is counted on the interview's own calendar (its offset), not in UTC:
     a Wednesday 23:30 -06:00 interview is a Wednesday one, though it is Thursday in UTC.

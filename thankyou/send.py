@@ -1,4 +1,6 @@
-"""SMTP delivery with a resumable send log: each letter reaches its reader once (SPEC §9).
+"""SMTP delivery with a resumable send log: each letter reaches its reader once.
+
+The guarantee and where it is enforced: docs/design/guarantees.md.
 
 :func:`send` is a dry run unless told otherwise. When it sends, every message
 the server accepts is recorded at once in a JSON-lines log (one line, written

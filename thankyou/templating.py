@@ -51,7 +51,7 @@ SUFFIX = ".j2"
 #: A user template may not produce more than this (the sandbox does not cap output).
 MAX_OUTPUT = 100_000
 
-#: Who a family of templates writes to (SPEC §5); a template may say otherwise in its header.
+#: Who a family of templates writes to (docs/templates.md); a template's header may say otherwise.
 FAMILY_AUDIENCE = {
     "thank-you": "panel",
     "follow-up": "primary",

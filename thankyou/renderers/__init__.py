@@ -2,7 +2,7 @@
 
 Each format lives in its own module exposing ``render(letter, style, **options)
 -> bytes``. Modules are imported on first use, so ``import thankyou`` never
-loads reportlab or python-docx (SPEC §4, §11).
+loads reportlab or python-docx (docs/api.md, docs/design/performance.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 python-docx spends most of a naive letter loading its default template (a
 350 KB ``styles.xml``, a 440 KB ``stylesWithEffects.xml``, a theme, numbering,
-a thumbnail) and writing it all back out (issue 4). Here python-docx builds the
+a thumbnail) and writing it all back out. Here python-docx builds the
 package once per style: the template cut down to what a letter uses, our page
 setup, named styles, headers and images. The result is kept as the bytes of
 its parts. A letter then parses only the parts that differ between letters
@@ -252,7 +252,7 @@ def _twips(points: float) -> int:
 
 
 def _fonts(name: str) -> str:
-    # eastAsia and cs are set too (ROBUSTNESS §3): without them Word takes the
+    # eastAsia and cs are set too (docs/design/hazards.md, python-docx): without them Word takes the
     # theme's East Asian and complex-script fonts, so a CJK, Hebrew or Arabic
     # name would come out in a font the user never chose and cannot find in
     # the style. Word and LibreOffice substitute per glyph for what it lacks.

@@ -1,6 +1,6 @@
-"""WordprocessingML paragraphs and runs from user text, for the DOCX renderer (issue 4).
+"""WordprocessingML paragraphs and runs from user text, for the DOCX renderer.
 
-User text is made safe here once more (ROBUSTNESS §3: a hand-built Letter may
+User text is made safe here once more (docs/design/hazards.md, python-docx: a hand-built Letter may
 bypass the cleaning layer), split into runs by writing direction, and written
 as ``w:p``/``w:r`` elements directly with lxml. python-docx's
 ``add_paragraph(style=name)`` searches the styles part by name for every
@@ -45,7 +45,7 @@ __all__ = [
 
 # The cleaning layer (thankyou._text) already guarantees these, but a Letter
 # can be built by hand; a character XML cannot hold must be dropped here, not
-# crash lxml deep inside python-docx (ROBUSTNESS §3). CRLF, CR and the other
+# crash lxml deep inside python-docx (docs/design/hazards.md, python-docx). CRLF, CR and the other
 # line separators become one "\n", which append_text turns into one <w:br/>.
 _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028]")
 _UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\ufeff]")
@@ -127,7 +127,7 @@ def _resolve_neutrals(strong: list[bool | None], base: bool) -> list[bool]:
 
 # The order of pPr's children (ECMA-376 Part 1, §17.3.1.26). w:bidi, w:framePr and
 # w:jc must be inserted at their places: appending w:bidi after w:jc makes Word
-# report unreadable content (ROBUSTNESS §3), and python-docx has no API for them.
+# report unreadable content (docs/design/hazards.md), and python-docx has no API for them.
 _PPR_ORDER = (
     "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
     "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 MM = 72 / 25.4
 INCH = 72.0
 
-#: Body text size and leading (SPEC §6: 10.5-12 pt).
+#: Body text size and leading (docs/design/layout.md: 10.5-12 pt).
 BODY_SIZE = 11.0
 BODY_LEADING = 14.5
 #: Space between paragraphs: one line of body text.

@@ -1,8 +1,8 @@
 """reportlab building blocks for the PDF renderer: cached styles and two small flowables.
 
-Split from :mod:`thankyou.renderers.pdf` (STYLE §1: split past 500 lines).
+Split from :mod:`thankyou.renderers.pdf`, to keep each module short.
 Styles are built once per process: a letter reuses them rather than creating
-its own (the speed target of SPEC §11).
+its own (the speed target of docs/design/performance.md).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def style(
         fontSize=size,
         leading=leading,
         textColor=black,
-        splitLongWords=1,  # a 300-character URL wraps inside the margins (ROBUSTNESS §2)
+        splitLongWords=1,  # a 300-character URL wraps inside the margins (docs/design/hazards.md)
         # No squeezing of spaces to fit one more word (reportlab's default allows 5%):
         # Word and LibreOffice never do it in flush-left text, so the DOCX of a letter
         # breaks its lines where the PDF does.
@@ -61,7 +61,7 @@ def style(
 
 
 class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A Paragraph that avoids a last line of one word (a "runt", issue #3 §8).
+    """A Paragraph that avoids a last line of one word (a "runt").
 
     The text is ragged right, so setting the paragraph a few points narrower
     is invisible except that it carries a second word down to the last line.

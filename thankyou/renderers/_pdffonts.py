@@ -1,6 +1,6 @@
 """Fonts for the PDF renderer: registration, coverage and per-run fallback markup.
 
-ROBUSTNESS §2: the standard 14 PDF fonts print ``Łukasz Żółć`` as boxes, and a
+docs/design/hazards.md (reportlab): the standard 14 PDF fonts print ``Łukasz Żółć`` as boxes, and a
 TrueType font draws a character it lacks as an empty box, silently. So the
 renderer uses only the TrueType fonts bundled in ``thankyou/fonts`` (Liberation
 Serif/Sans, DejaVu Sans; see ``thankyou/fonts/README.md``) plus the user's
@@ -43,7 +43,7 @@ __all__ = [
     "is_rtl",
 ]
 
-#: Bundled families: Style.font -> file stem. Four static faces each (issue #3).
+#: Bundled families: Style.font -> file stem. Four static faces each.
 _FAMILIES = {"serif": "LiberationSerif", "sans": "LiberationSans"}
 _FACES = {"normal": "Regular", "bold": "Bold", "italic": "Italic", "boldItalic": "BoldItalic"}
 #: The fallback for what Liberation lacks (arrows, check marks, Armenian, Georgian, ...).
@@ -176,7 +176,7 @@ def _register_bundled(family: str) -> str:
             }
             # The family is named after its regular face, so <b>/<i> in template
             # markup pick the real bold and italic faces instead of silently
-            # staying regular (ROBUSTNESS §2). The regular face goes last: its
+            # staying regular (docs/design/hazards.md, reportlab). The regular face goes last: its
             # coverage entry is what tells other threads the family is ready.
             pdfmetrics.registerFontFamily(name, normal=name, **faces)
             _load(f"{stem}-Regular.ttf", name)
@@ -359,7 +359,7 @@ def markup(text: str, fonts: Fonts, missing: MissingText, where: str) -> str:
     """Turn user text into safe reportlab Paragraph markup.
 
     Every value is escaped (``A & B <Co>`` and ``<img src=...>`` print
-    literally and open nothing, ROBUSTNESS §2); a line feed becomes ``<br/>``;
+    literally and open nothing, docs/design/hazards.md); a line feed becomes ``<br/>``;
     characters the main font lacks go into ``<font face=...>`` runs of the
     first fallback that has them, looking for an installed font when none
     has. Right-to-left text is put in display order (:func:`display_runs`).

@@ -1,4 +1,4 @@
-"""DOCX: the letter as an editable Word document, built with python-docx (SPEC §6, issue 4).
+"""DOCX: the letter as an editable Word document, built with python-docx (docs/design/layout.md).
 
 The page matches the PDF renderer through :mod:`thankyou.renderers._layout`:
 block format, flush left, the same margins, body size, leading and gaps, and

@@ -5,7 +5,7 @@ Message-ID, MIME-Version and ``X-Unsent: 1`` (so Outlook and Thunderbird open
 an ``.eml`` as an editable draft), and a ``multipart/alternative`` body: the
 letter as ``text/plain`` and a small, self-contained ``text/html`` version.
 
-Two stdlib bugs shape this module (ROBUSTNESS §4):
+Two stdlib bugs shape this module (docs/design/hazards.md, email):
 
 - CVE-2024-6923: Python 3.11.7's header folder decodes an RFC 2047 encoded
   word found in a value (``=?UTF-8?Q?=0A?=``) into a raw line break, which

@@ -1,4 +1,4 @@
-"""PDF letters with reportlab (SPEC §6, ROBUSTNESS §2, issue #3).
+"""PDF letters with reportlab (docs/design/layout.md, docs/design/hazards.md).
 
 A business letter in block format, everything flush left and ragged right:
 letterhead or sender block, date, recipient block, salutation, paragraphs,
@@ -50,7 +50,7 @@ from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GA
 
 __all__ = ["Measure", "count_pages", "measure", "render"]
 
-#: Letterhead built from the candidate (issue #3 §5): name, one contact line, a thin rule.
+#: Letterhead built from the candidate (docs/design/layout.md): name, one contact line, a thin rule.
 _NAME_SIZE, _NAME_LEADING = 16.0, 19.0
 _SMALL_SIZE, _SMALL_LEADING = 9.0, 12.0
 _RULE = 0.5
@@ -186,7 +186,7 @@ def render(
 
 
 def count_pages(letter: Letter, style: Style) -> int:
-    """Return how many pages the PDF of ``letter`` has (for the ``too-long`` check, SPEC §7).
+    """Return how many pages the PDF of ``letter`` has (for the ``too-long`` check, README: Checks).
 
     Issues no warnings: the check reports its own findings.
 
@@ -333,7 +333,7 @@ def _document(job: _Job, buffer: io.BytesIO, invariant: bool) -> BaseDocTemplate
         subject=_meta(_subject(letter)),
         creator="thankyou",
         invariant=1 if invariant else 0,
-        initialFontName=job.fonts.main,  # else every page names Helvetica (ROBUSTNESS §2)
+        initialFontName=job.fonts.main,  # else every page names Helvetica (docs/design/hazards.md)
         initialFontSize=BODY_SIZE,
         initialLeading=BODY_LEADING,
     )
@@ -380,7 +380,7 @@ def _subject(letter: Letter) -> str:
 
 
 def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
-    """Later pages start with the recipient's name and the page number (issue #3 §1)."""
+    """Later pages start with the recipient's name and the page number."""
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         text = f"{job.letter.recipient.name} · page {canvas.getPageNumber()}"
@@ -500,7 +500,7 @@ def _head(
 
 
 def _letterhead(job: _Job) -> list[Flowable]:
-    """Name about 16 pt, one 9 pt contact line joined by " · ", a 0.5 pt rule (issue #3 §5)."""
+    """Name about 16 pt, one 9 pt contact line joined by " · ", a 0.5 pt rule."""
     sender = job.letter.sender
     contact = " · ".join([*sender.address, *(c for c in (sender.phone, sender.email) if c)])
     parts: list[Flowable] = [

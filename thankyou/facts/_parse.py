@@ -20,10 +20,14 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-__all__ = ["ParseProblem", "bad_text", "decode", "parse_json", "parse_yaml"]
+from thankyou.errors import FactsError
+
+__all__ = ["ParseProblem", "bad_text", "decode", "parse", "parse_json", "parse_yaml"]
 
 #: Python refuses to convert longer digit strings (sys.get_int_max_str_digits()).
 MAX_DIGITS = 4300
@@ -289,3 +293,94 @@ def _problem(value: Any) -> str | None:
     if isinstance(value, int) and value.bit_length() > _MAX_BITS:
         return f"is a number of more than {MAX_DIGITS:,} digits, longer than any field takes"
     return None
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+def parse(path: Path) -> dict[str, Any]:
+    """Parse a TOML, JSON or YAML file into a dict, with the line of any syntax error.
+
+    Raises:
+        FactsError: the file is unreadable, malformed, or not a table at the top.
+    """
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise FactsError(f"cannot read the file: {err.strerror}", source=source) from err
+    try:
+        text = decode(raw)
+    except ParseProblem as err:
+        raise FactsError(err.message, source=source, line=err.line) from None
+    data = _parse_text(text, path.suffix.lower(), source)
+    if not isinstance(data, dict):
+        raise FactsError(
+            "must hold a table of fields (company, position, ...) at the top", source=source
+        )
+    return data
+
+
+def _parse_text(text: str, suffix: str, source: str) -> Any:
+    import yaml  # only YAML files pay for PyYAML
+
+    try:
+        if suffix == ".toml":
+            return tomllib.loads(text)
+        if suffix == ".json":
+            return parse_json(text)
+        if suffix in (".yaml", ".yml"):
+            return parse_yaml(text)
+    except tomllib.TOMLDecodeError as err:
+        line = _toml_line(err)
+        message = f"invalid TOML: {err}{_toml_hint(text, line)}"
+        raise FactsError(message, source=source, line=line) from err
+    except json.JSONDecodeError as err:
+        raise FactsError(f"invalid JSON: {err.msg}", source=source, line=err.lineno) from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err)
+        raise FactsError(f"invalid YAML: {problem}", source=source, line=line) from err
+    except RecursionError:  # "[[[[..." thousands deep: the parsers recurse per level
+        raise FactsError("is nested too deeply to be a facts file", source=source) from None
+    except ParseProblem as err:
+        kind = suffix.lstrip(".").upper().replace("YML", "YAML")
+        raise FactsError(f"invalid {kind}: {err.message}", source=source, line=err.line) from None
+    except ValueError as err:  # tomllib: an integer of more than 4,300 digits
+        raise FactsError(f"invalid TOML: {err}".split(";")[0], source=source) from None
+    raise FactsError(f"unknown kind of facts file {suffix!r}", source=source)
+
+
+def _toml_line(err: tomllib.TOMLDecodeError) -> int | None:
+    # tomllib puts "(at line 3, column 7)" at the end of its message.
+    text = str(err)
+    marker = "(at line "
+    if marker not in text:
+        return None
+    return int(text.split(marker, 1)[1].split(",", 1)[0])
+
+
+_CURLY_QUOTES = frozenset("“”„‟‘’‚‛«»")
+_UNPADDED_DATE = re.compile(r"=\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_BARE_TEXT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*([^\s\"'\[{\d+\-].*)$")
+
+
+def _toml_hint(text: str, line: int | None) -> str:
+    """What usually causes a TOML syntax error on this line, as advice; else ""."""
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return ""
+    source = lines[line - 1]
+    if any(c in _CURLY_QUOTES for c in source):
+        return (
+            "; the line has curly quotes (“ ” or ‘ ’), as word processors write them: "
+            'use straight double quotes " instead'
+        )
+    if (date := _UNPADDED_DATE.search(source)) and (len(date[2]) < 2 or len(date[3]) < 2):
+        padded = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
+        return f"; write dates with two-digit months and days: {padded}"
+    bare = _BARE_TEXT.match(source)
+    if bare and bare[2].strip() not in ("true", "false", "inf", "nan"):
+        return f'; put text in double quotes: {bare[1]} = "{bare[2].strip()}"'
+    return ""

@@ -1,12 +1,4 @@
-"""The ``thankyou`` command: a thin shell over the public API (SPEC §9).
-
-stdout carries results (paths written, findings, the plan); stderr carries
-progress, warnings, errors and the summary. Exit status: 0 all done, 1
-something failed (the rest was still done), 2 bad usage.
-
-What the commands share is in :mod:`thankyou._cli_common`; ``send``, the
-longest, in :mod:`thankyou._cli_send`.
-"""
+"""The commands that write letters out: ``render`` (files) and ``preview`` (one HTML page)."""
 
 from __future__ import annotations
 
@@ -23,7 +15,9 @@ from typing import Any
 import click
 
 import thankyou
-from thankyou._cli_common import (
+from thankyou._atomic import atomic_write
+from thankyou.batch import Composed, compose_files
+from thankyou.cli._common import (
     CANDIDATE,
     FACTS,
     INTERRUPTED,
@@ -40,44 +34,14 @@ from thankyou._cli_common import (
     plural,
     warn,
 )
-from thankyou._cli_drafts import drafts_command
-from thankyou._cli_send import send_command
-from thankyou.batch import Composed, compose_files
-from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, parse, person_path
 from thankyou.letter import Letter
 from thankyou.models import Delivery
-from thankyou.output import Item, WriteReport, atomic_write, formats_for
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("thankyou")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "unknown"
-
-
-@click.group(name="thankyou", context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "-V", "--version", prog_name="thankyou")
-def cli() -> None:
-    """Write the letters a careful candidate sends after a job interview.
-
-    Start with `thankyou new`, fill in the file, then `thankyou check` and
-    `thankyou render`.
-    """
-
-
-def main() -> None:
-    """Run the command line; the console script's entry point."""
-    cli(prog_name="thankyou")
-
+from thankyou.output import Item, WriteReport, formats_for
 
 # --- render -----------------------------------------------------------------------------------
 
 
-@cli.command(short_help="Write the letters: one file per reader.")
+@click.command(short_help="Write the letters: one file per reader.")
 @FACTS
 @click.option(
     "-f",
@@ -167,7 +131,7 @@ def render(
     total = None
     if sys.stderr.isatty():
         # A progress bar needs the count first. Without one, letters stream from the
-        # facts into the workers, so composing overlaps rendering (SPEC §11: -j scales).
+        # facts into the workers, so composing overlaps rendering (docs/design/performance.md).
         letters = list(letters)
         total = sum(len(formats_for(letter, formats)) for letter in letters)
     interrupted = False
@@ -299,131 +263,10 @@ def _summary(report: WriteReport, dry_run: bool, interrupted: bool) -> None:
         )
 
 
-# --- check ------------------------------------------------------------------------------------
-
-
-@cli.command(short_help="Find what to fix before sending.")
-@FACTS
-@CANDIDATE
-@NOW
-def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | None) -> None:
-    """Check FACTS files (or folders) for what to fix before sending.
-
-    Findings are grouped by file. Exit status 1 when any is an error (a file
-    that does not load counts as one), else 0.
-    """
-    errors = warnings = checked = 0
-    for loaded in load_files(facts, candidate, []):
-        checked += 1
-        lines = _findings(loaded, now)
-        click.echo(loaded.source)
-        for level, line in lines:
-            click.echo(f"  {level:<8} {line}")
-            errors += level == "error"
-            warnings += level == "warning"
-        if not lines:
-            click.echo("  ok")
-    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-    echo_err(f"{plural(checked, 'interview')} checked: {counts}.")
-    sys.exit(1 if errors else 0)
-
-
-def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
-    """(level, text) for each finding; a file that did not load gives its problems as errors."""
-    facts = None
-    if loaded.error is not None:
-        facts = _raw_facts(loaded)
-        if not facts:  # a syntax error, an empty file, a spreadsheet row: only the problems
-            return [
-                ("error", _problem_text(problem.line, str(problem)))
-                for problem in loaded.error.problems
-            ]
-        # Checked as data, the facts give coded findings (missing-contact, bad-email, ...)
-        # and every other check still runs on what is valid (SPEC §7).
-        findings = thankyou.check(facts, now=now, base_dir=Path(loaded.source).parent)
-    else:
-        assert loaded.interview is not None
-        findings = thankyou.check(loaded.interview, now=now)
-    names = facts or loaded.interview or {}
-    return [
-        (f.level, f"{person_path(f.field, names) + ': ' if f.field else ''}{f.message} [{f.code}]")
-        for f in findings
-    ]
-
-
-def _raw_facts(loaded: Loaded) -> dict[str, Any] | None:
-    """The parsed facts of a TOML, JSON or YAML file that failed validation, else None."""
-    path = Path(loaded.source)
-    if path.suffix.lower() not in (".toml", ".json", ".yaml", ".yml") or not path.is_file():
-        return None
-    try:
-        return parse(path)
-    except FactsError:
-        return None
-
-
-def _problem_text(line: int | None, text: str) -> str:
-    return f"line {line}: {text}" if line is not None else text
-
-
-# --- plan -------------------------------------------------------------------------------------
-
-
-@cli.command("plan", short_help="Show the dated follow-up steps; export them as iCalendar.")
-@click.argument("facts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--ics",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Also write the plan as an iCalendar file, for your calendar app.",
-)
-@click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
-@CANDIDATE
-@NOW
-def plan_command(
-    facts: Path, ics: Path | None, force: bool, candidate: Path | None, now: dt.datetime | None
-) -> None:
-    """Show the dated steps after the interview in FACTS: thank-yous, follow-up, and more."""
-    loaded = list(load_files([facts], candidate, []))
-    if ics is not None and len(loaded) > 1:
-        raise click.UsageError(
-            f"{facts} holds {len(loaded)} interviews; --ics takes a file with one"
-        )
-    failed = shown = False
-    for one in loaded:
-        if one.error is not None:
-            failed = True
-            for line in str(one.error).splitlines():
-                echo_err(f"error: {line}")
-            continue
-        assert one.interview is not None
-        the_plan = thankyou.plan(one.interview, now)
-        click.echo(("\n" if shown else "") + the_plan.table(), nl=False)  # a blank line between
-        for note in the_plan.notes:
-            echo_err(f"note: {note}")
-        shown = True
-        if ics is not None:
-            failed |= not _write_ics(ics, the_plan.to_ics(), force)
-    sys.exit(1 if failed else 0)
-
-
-def _write_ics(path: Path, data: bytes, force: bool) -> bool:
-    try:
-        written = atomic_write(path, data, overwrite=force)
-    except OSError as err:
-        echo_err(f"error: cannot write {path}: {err.strerror or err}")
-        return False
-    if not written:
-        echo_err(f"error: {path} exists; use --force to overwrite it")
-        return False
-    echo_err(f"Wrote {path}; import it into your calendar.")
-    return True
-
-
 # --- preview ----------------------------------------------------------------------------------
 
 
-@cli.command(short_help="Write one HTML page to review every letter before sending.")
+@click.command(short_help="Write one HTML page to review every letter before sending.")
 @FACTS
 @click.option(
     "-o",
@@ -498,51 +341,3 @@ def _written_by(path: Path, generator: str) -> bool:
     except OSError:
         return False
     return f'<meta name="generator" content="{generator}">'.encode() in head
-
-
-# --- templates and new --------------------------------------------------------------------------
-
-
-@cli.command(short_help="List the templates and whom each writes to.")
-@TEMPLATES
-def templates(template_dirs: tuple[Path, ...]) -> None:
-    """List the templates, who each writes to, and the variables it uses."""
-    from thankyou import templating
-
-    for info in templating.catalogue(template_dirs):
-        origin = "" if info.builtin else f"  [{info.path.parent}]"
-        click.echo(f"{info.name:<22} {info.audience:<11} {info.description}{origin}")
-        try:
-            needed = ", ".join(sorted(templating.variables(info.name, template_dirs)))
-        except ThankYouError as err:  # a broken user template is listed, with what is wrong
-            needed = f"(cannot read: {err})"
-        click.echo(f"{'':<22} {'':<11} uses: {needed}")
-
-
-@cli.command(short_help="Write a commented starter facts file.")
-@click.argument("path", default="interview.toml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
-def new(path: Path, force: bool) -> None:
-    """Write a commented starter facts file to PATH (default: interview.toml)."""
-    from thankyou.templating import builtin_root
-
-    if path.suffix.lower() != ".toml":
-        raise click.BadParameter(
-            "the starter file is TOML; give a name ending in .toml", param_hint="PATH"
-        )
-    starter = (builtin_root() / "_starter.toml").read_text(encoding="utf-8")
-    today = dt.date.today().isoformat()
-    try:
-        written = atomic_write(path, starter.replace("2026-01-01", today).encode(), overwrite=force)
-    except OSError as err:
-        echo_err(f"error: cannot write {path}: {err.strerror or err}")
-        sys.exit(1)
-    if not written:
-        echo_err(f"error: {path} exists; use --force to overwrite it")
-        sys.exit(1)
-    click.echo(str(path))
-    echo_err(f"Edit {path}, then run: thankyou check {path} && thankyou render {path}")
-
-
-cli.add_command(send_command)
-cli.add_command(drafts_command)

@@ -1,7 +1,9 @@
-"""The ``thankyou send`` command: the shell over :mod:`thankyou.send`.
+"""The commands that mail the letters: ``send`` (SMTP) and ``drafts`` (IMAP).
 
-The SMTP work, the log and the exactly-once rule are in send.py, imported when
-the command runs (it brings smtplib and ssl, which other commands do not need).
+The SMTP work, the log and the exactly-once rule are in :mod:`thankyou.send`;
+the IMAP work and the saved-once rule in :mod:`thankyou.drafts`. Each is
+imported when its command runs (they bring smtplib, imapclient and ssl, which
+other commands do not need).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-import thankyou
-from thankyou._cli_auth import AUTH, TOKEN_COMMAND, credentials
-from thankyou._cli_common import (
+from thankyou.batch import compose_files
+from thankyou.cli._auth import AUTH, TOKEN_COMMAND, credentials
+from thankyou.cli._common import (
     CANDIDATE,
     FACTS,
     INTERRUPTED,
@@ -26,15 +28,14 @@ from thankyou._cli_common import (
     check_template,
     echo_err,
     files,
-    load_files,
+    warn,
 )
 from thankyou.errors import SendError, ThankYouError
 from thankyou.letter import Letter
 
 if TYPE_CHECKING:
-    from thankyou.account import OAuth2Token, Password, Security
-    from thankyou.batch import Composed
-    from thankyou.facts import Loaded
+    from thankyou.account import MailAccount, OAuth2Token, Password, Security
+    from thankyou.drafts import DraftEntry, DraftReport, DraftStatus
     from thankyou.send import SendEntry, SendReport, SmtpSettings, Status
 
 #: How each outcome is labelled on stdout.
@@ -209,39 +210,26 @@ def _send_batches(
     template_dirs: Sequence[Path],
     log_file: Path | None,
 ) -> tuple[list[tuple[Path, list[Letter]]], bool]:
-    """Compose the letters of each facts file, with that file's send log; report what fails."""
+    """Compose the letters of each facts file, with that file's send log; report what fails.
+
+    Letters are composed as ``render`` composes them (:func:`thankyou.batch.compose_files`),
+    so what ``render`` would refuse to write is not sent either.
+    """
     batches: list[tuple[Path, list[Letter]]] = []
     failed = False
     for path in files(facts, candidate):
         letters: list[Letter] = []
-        for loaded in load_files([path], candidate, []):
-            problem = str(loaded.error) if loaded.error is not None else None
-            if loaded.interview is not None:
-                try:
-                    composed = _run_checks(loaded, thankyou.compose(
-                        loaded.interview, template, template_dirs=template_dirs
-                    ))  # fmt: skip
-                    letters += composed.letters
-                    problem = "\n".join(composed.errors) or None
-                except ThankYouError as err:
-                    problem = f"{loaded.source}: {err}"
-            if problem is not None:
-                failed = True
-                for line in problem.splitlines():
-                    echo_err(f"error: {line}")
+        for one in compose_files(
+            [path], template, candidate=candidate, template_dirs=template_dirs
+        ):
+            warn(one.warnings, [])
+            letters += one.letters
+            failed |= bool(one.errors)
+            for line in "\n".join(one.errors).splitlines():
+                echo_err(f"error: {line}")
         if letters:
             batches.append((log_file or path.with_name(path.name + ".sent.jsonl"), letters))
     return batches, failed
-
-
-def _run_checks(loaded: Loaded, letters: Sequence[Letter]) -> Composed:
-    """The checks ``render`` runs: a placeholder from ``thankyou new`` stops its letters."""
-    from thankyou.batch import Composed, _checked  # the checks as render runs them
-
-    checked = _checked(loaded, Composed(loaded.source, tuple(letters)), None)
-    for warning in checked.warnings:
-        echo_err(f"warning: {warning}")
-    return checked
 
 
 @dataclass
@@ -327,3 +315,196 @@ def _show_sent(entry: SendEntry) -> None:
             return
         note = f"  ({entry.detail})" if entry.status in ("already-sent", "not-attempted") else ""
         click.echo(f"{label:<15} {entry.recipient}  {entry.letter.subject}{note}")
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+_LABELS = {
+    "would-save": "would save",
+    "saved": "saved",
+    "already-saved": "already saved",
+    "post": "print and post",
+    "hand": "hand over",
+    "not-attempted": "not saved",
+}
+
+
+def _parse_imap(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, int | None]:
+    """HOST, HOST:PORT or [IPv6]:PORT."""
+    try:
+        return _parse_smtp(ctx, param, value)
+    except click.BadParameter:
+        raise click.BadParameter(
+            f"{value!r} is not HOST or HOST:PORT, e.g. imap.gmail.com:993"
+        ) from None
+
+
+@click.command(
+    "drafts", short_help="Put the emails in your mailbox's Drafts (dry run until --yes)."
+)
+@FACTS
+@click.option(
+    "--imap",
+    "server",
+    required=True,
+    callback=_parse_imap,
+    metavar="HOST[:PORT]",
+    help="IMAP server; the port defaults to 993 (TLS), 143 with --starttls.",
+)
+@click.option(
+    "--user",
+    metavar="USER",
+    help="Sign in as USER (default: the candidate's email address). Password from "
+    "$THANKYOU_IMAP_PASSWORD, the system keyring (`keyring set HOST USER`) or a prompt.",
+)
+@click.option("--starttls", is_flag=True, help="Connect to port 143 and upgrade it with STARTTLS.")
+@click.option("--folder", metavar="NAME", help="Save in NAME instead of the Drafts folder.")
+@click.option("--yes", is_flag=True, help="Really save. Without it, only list what would be saved.")
+@AUTH
+@TOKEN_COMMAND
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Drafts log (default: beside each facts file, as <facts>.drafts.jsonl).",
+)
+@TEMPLATE
+@TEMPLATES
+@CANDIDATE
+def drafts_command(
+    facts: tuple[Path, ...],
+    server: tuple[str, int | None],
+    user: str | None,
+    starttls: bool,
+    folder: str | None,
+    yes: bool,
+    auth: str | None,
+    token_command: str | None,
+    log_file: Path | None,
+    template: str | None,
+    template_dirs: tuple[Path, ...],
+    candidate: Path | None,
+) -> None:
+    """Save the email letters in FACTS as drafts in your own mailbox, over IMAP.
+
+    Each goes to the Drafts folder (the one your server marks as such), flagged
+    as a draft, to read and send from your mail program or web mail. A dry
+    run unless --yes. Every draft is recorded in a drafts log and looked for
+    in the folder first, so running the command again saves nothing twice.
+
+    Exit status: 0 all done, 1 something failed (run again to finish), 2 bad usage.
+    """
+    check_template(template, template_dirs)
+    batches, failed = _batches(facts, candidate, template, template_dirs, log_file)
+    account = _account(server, user, starttls, batches, yes, auth, token_command)
+    reports: list[DraftReport] = []
+    try:
+        for log_path, letters in batches:
+            report = _run(letters, account, log_path, not yes, folder)
+            reports.append(report)
+            if report.error is not None:
+                break
+    except KeyboardInterrupt:
+        echo_err("Interrupted: what was saved is in the drafts log; run again to finish.")
+        sys.exit(INTERRUPTED)
+    _summary(reports, not yes, account)
+    sys.exit(0 if all(r.ok for r in reports) and not failed else 1)
+
+
+def _batches(
+    facts: Sequence[Path],
+    candidate: Path | None,
+    template: str | None,
+    template_dirs: Sequence[Path],
+    log_file: Path | None,
+) -> tuple[list[tuple[Path, list[Letter]]], bool]:
+    """Compose each facts file's letters, with that file's drafts log."""
+    batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
+    if log_file is None:  # beside the send log: <facts>.drafts.jsonl
+        batches = [
+            (path.with_name(path.name.removesuffix(".sent.jsonl") + ".drafts.jsonl"), letters)
+            for path, letters in batches
+        ]
+    return batches, failed
+
+
+def _account(
+    server: tuple[str, int | None],
+    user: str | None,
+    starttls: bool,
+    batches: list[tuple[Path, list[Letter]]],
+    yes: bool,
+    auth: str | None,
+    token_command: str | None,
+) -> MailAccount:
+    """The account; its secret only when the run is real."""
+    from thankyou.account import MailAccount
+
+    host, port = server
+    if user is None:  # most providers sign in with the email address
+        user = next((ls[0].sender.email for _, ls in batches if ls), None)
+    secret = None
+    if yes:
+        try:
+            secret = credentials(
+                what="IMAP", host=host, user=user or "", auth=auth,
+                token_command=token_command, password_env="THANKYOU_IMAP_PASSWORD",
+            )  # fmt: skip
+        except SendError as err:
+            echo_err(f"error: {err}")
+            sys.exit(1)
+    return MailAccount(host, port, user, "starttls" if starttls else "ssl", secret)
+
+
+def _run(
+    letters: list[Letter], account: MailAccount, log_path: Path, dry_run: bool, folder: str | None
+) -> DraftReport:
+    from thankyou.drafts import save_drafts
+
+    try:
+        report = save_drafts(
+            letters, account, log_path=log_path, dry_run=dry_run, folder=folder,
+            on_progress=_show,
+        )  # fmt: skip
+    except SendError as err:  # the log cannot be read, or another run holds it
+        from thankyou.drafts import DraftReport
+
+        report = DraftReport(log_path, dry_run, error=err)
+    if report.error is not None:
+        for line in str(report.error).splitlines():
+            echo_err(f"error: {line}")
+    return report
+
+
+def _show(entry: DraftEntry) -> None:
+    """One line per letter: outcomes on stdout, problems on stderr."""
+    if entry.status == "failed":
+        echo_err(f"error: {entry.recipient}: {entry.detail}")
+        return
+    label = _LABELS[entry.status]
+    if entry.status in ("post", "hand"):
+        click.echo(f"{label:<15} {entry.letter.recipient.name}")
+        return
+    note = f"  ({entry.detail})" if entry.detail else ""
+    click.echo(f"{label:<15} {entry.recipient}  {entry.letter.subject}{note}")
+
+
+def _summary(reports: list[DraftReport], dry_run: bool, account: MailAccount) -> None:
+    """One line on stderr: how many of each outcome."""
+
+    def count(*statuses: DraftStatus) -> int:
+        return sum(len(r.having(*statuses)) for r in reports)
+
+    folder = next((r.folder for r in reports if r.folder), "Drafts")
+    parts = [
+        f"{count('would-save')} to save" if dry_run else f"{count('saved')} saved in {folder}",
+        f"{count('already-saved')} already saved",
+        f"{count('post', 'hand')} not by email",
+    ]
+    if count("failed"):
+        parts.append(f"{count('failed')} failed")
+    if count("not-attempted"):
+        parts.append(f"{count('not-attempted')} left for another run")
+    tail = f"; nothing was saved (add --yes to save to {account.host})." if dry_run else "."
+    echo_err(", ".join(parts) + tail)

@@ -1,27 +1,24 @@
-"""load(): facts files (TOML, JSON, YAML, CSV) in, validated :class:`Interview` out.
+"""Validation: a parsed mapping in, an :class:`Interview` or a :class:`FactsError` out.
 
-Every parser and validation error is translated here into a
-:class:`~thankyou.errors.FactsError` that names the file, the field path in
-SPEC form (``panel[1].emial``) and what to do, with every problem of a file
-reported at once.
+Every pydantic error is translated into a :class:`~thankyou.errors.FieldProblem`
+with the field path as docs/facts.md writes it (``panel[1].emial``), the person
+it is about and what to do, with every problem of a file reported at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
 import re
-import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
-from thankyou import _parsers
 from thankyou.errors import FactsError, FieldProblem
+from thankyou.facts._parse import bad_text
 from thankyou.models import (
     Candidate,
     Concern,
@@ -31,20 +28,6 @@ from thankyou.models import (
     Reference,
     Style,
 )
-
-__all__ = [
-    "FACTS_SUFFIXES",
-    "Loaded",
-    "field_problem",
-    "find_facts",
-    "load",
-    "load_many",
-    "parse",
-    "person_path",
-    "validate",
-]
-
-FACTS_SUFFIXES = (".toml", ".json", ".yaml", ".yml", ".csv")
 
 #: Which model a nested table holds, for did-you-mean hints on unknown keys.
 _SUBMODELS: dict[str, type[pydantic.BaseModel]] = {
@@ -67,191 +50,6 @@ class Loaded:
     error: FactsError | None = None
     #: Things worth telling the user that did not stop the interview.
     warnings: tuple[str, ...] = ()
-
-
-def load(path: str | Path) -> Interview:
-    """Read one interview from a TOML, JSON, YAML or single-interview CSV file.
-
-    Relative paths inside the file (letterhead, signature, fonts) are resolved
-    against the file's folder.
-
-    Raises:
-        FactsError: the file cannot be read or parsed, or breaks a rule; the
-            error lists every problem found.
-    """
-    path = _checked_path(path)
-    if path.suffix.lower() == ".csv":
-        loaded = load_many(path)
-        if len(loaded) != 1:
-            raise FactsError(
-                f"holds {len(loaded)} interviews; use thankyou.facts.load_many()", source=str(path)
-            )
-        if loaded[0].error is not None:
-            raise loaded[0].error
-        assert loaded[0].interview is not None
-        return loaded[0].interview
-    return validate(parse(path), source=str(path), base_dir=path.parent)
-
-
-def load_many(path: str | Path, *, candidate: str | Path | None = None) -> list[Loaded]:
-    """Read every interview in one file, each succeeding or failing on its own.
-
-    A TOML, JSON or YAML file holds one interview; a CSV file one per group of
-    rows that share company, position and date.
-
-    Args:
-        path: The facts file.
-        candidate: A TOML/JSON/YAML file with the candidate (and optionally the
-            style) for spreadsheets without ``candidate_*`` columns.
-    """
-    path = _checked_path(path)
-    if path.suffix.lower() == ".csv":
-        from thankyou import _csv  # the spreadsheet reader is only needed for spreadsheets
-
-        extra = _candidate_file(candidate) if candidate is not None else {}
-        return _csv.read(path, extra)
-    try:
-        return [Loaded(str(path), interview=load(path))]
-    except FactsError as err:
-        return [Loaded(str(path), error=err)]
-
-
-def _checked_path(path: str | Path) -> Path:
-    # open() raises ValueError, not OSError, for a name with a NUL in it.
-    if "\x00" in str(path):
-        raise FactsError(
-            "is not a usable file name: it contains a null character", source=repr(str(path))
-        )
-    return Path(path)
-
-
-def find_facts(paths: Sequence[str | Path]) -> Iterator[Path]:
-    """Yield facts files from files and folders (folders searched recursively, sorted).
-
-    Raises:
-        FactsError: a path does not exist, or is a file of an unknown kind.
-    """
-    for given in map(Path, paths):
-        if given.is_dir():
-            yield from sorted(
-                p for p in given.rglob("*")
-                if p.suffix.lower() in FACTS_SUFFIXES and p.is_file()
-                and not p.name.startswith(".") and not p.name.endswith(".sent.jsonl")
-            )  # fmt: skip
-        elif given.is_file():
-            if given.suffix.lower() not in FACTS_SUFFIXES:
-                raise FactsError(
-                    f"is not a facts file; use one of {', '.join(FACTS_SUFFIXES)}",
-                    source=str(given),
-                )
-            yield given
-        else:
-            raise FactsError("no such file or folder", source=str(given))
-
-
-# --- parsing ----------------------------------------------------------------------------------
-
-
-def parse(path: Path) -> dict[str, Any]:
-    """Parse a TOML, JSON or YAML file into a dict, with the line of any syntax error.
-
-    Raises:
-        FactsError: the file is unreadable, malformed, or not a table at the top.
-    """
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise FactsError(f"cannot read the file: {err.strerror}", source=source) from err
-    try:
-        text = _parsers.decode(raw)
-    except _parsers.ParseProblem as err:
-        raise FactsError(err.message, source=source, line=err.line) from None
-    data = _parse_text(text, path.suffix.lower(), source)
-    if not isinstance(data, dict):
-        raise FactsError(
-            "must hold a table of fields (company, position, ...) at the top", source=source
-        )
-    return data
-
-
-def _parse_text(text: str, suffix: str, source: str) -> Any:
-    import yaml  # only YAML files pay for PyYAML
-
-    try:
-        if suffix == ".toml":
-            return tomllib.loads(text)
-        if suffix == ".json":
-            return _parsers.parse_json(text)
-        if suffix in (".yaml", ".yml"):
-            return _parsers.parse_yaml(text)
-    except tomllib.TOMLDecodeError as err:
-        line = _toml_line(err)
-        message = f"invalid TOML: {err}{_toml_hint(text, line)}"
-        raise FactsError(message, source=source, line=line) from err
-    except json.JSONDecodeError as err:
-        raise FactsError(f"invalid JSON: {err.msg}", source=source, line=err.lineno) from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err)
-        raise FactsError(f"invalid YAML: {problem}", source=source, line=line) from err
-    except RecursionError:  # "[[[[..." thousands deep: the parsers recurse per level
-        raise FactsError("is nested too deeply to be a facts file", source=source) from None
-    except _parsers.ParseProblem as err:
-        kind = suffix.lstrip(".").upper().replace("YML", "YAML")
-        raise FactsError(f"invalid {kind}: {err.message}", source=source, line=err.line) from None
-    except ValueError as err:  # tomllib: an integer of more than 4,300 digits
-        raise FactsError(f"invalid TOML: {err}".split(";")[0], source=source) from None
-    raise FactsError(f"unknown kind of facts file {suffix!r}", source=source)
-
-
-def _toml_line(err: tomllib.TOMLDecodeError) -> int | None:
-    # tomllib puts "(at line 3, column 7)" at the end of its message.
-    text = str(err)
-    marker = "(at line "
-    if marker not in text:
-        return None
-    return int(text.split(marker, 1)[1].split(",", 1)[0])
-
-
-_CURLY_QUOTES = frozenset("“”„‟‘’‚‛«»")
-_UNPADDED_DATE = re.compile(r"=\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_BARE_TEXT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*([^\s\"'\[{\d+\-].*)$")
-
-
-def _toml_hint(text: str, line: int | None) -> str:
-    """What usually causes a TOML syntax error on this line, as advice; else ""."""
-    lines = text.splitlines()
-    if line is None or not 0 < line <= len(lines):
-        return ""
-    source = lines[line - 1]
-    if any(c in _CURLY_QUOTES for c in source):
-        return (
-            "; the line has curly quotes (“ ” or ‘ ’), as word processors write them: "
-            'use straight double quotes " instead'
-        )
-    if (date := _UNPADDED_DATE.search(source)) and (len(date[2]) < 2 or len(date[3]) < 2):
-        padded = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
-        return f"; write dates with two-digit months and days: {padded}"
-    bare = _BARE_TEXT.match(source)
-    if bare and bare[2].strip() not in ("true", "false", "inf", "nan"):
-        return f'; put text in double quotes: {bare[1]} = "{bare[2].strip()}"'
-    return ""
-
-
-def _candidate_file(path: str | Path) -> dict[str, Any]:
-    data = parse(Path(path))
-    if "candidate" not in data:
-        data = {"candidate": data}
-    unknown = set(data) - {"candidate", "style"}
-    if unknown:
-        raise FactsError(
-            "a candidate file holds [candidate] and [style] only, "
-            f"not {', '.join(sorted(unknown))}",
-            source=str(path),
-        )
-    return data
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -289,7 +87,7 @@ def validate(
 
 def _refuse_bad_text(data: Mapping[str, Any], source: str | None) -> None:
     """Refuse lone surrogates up front: no letter, message or error could carry them."""
-    found = [FieldProblem(field_path(loc), msg) for loc, msg in _parsers.bad_text(data)]
+    found = [FieldProblem(field_path(loc), msg) for loc, msg in bad_text(data)]
     if found:
         raise FactsError(found[0].message, source=source, problems=tuple(found))
 
@@ -329,7 +127,7 @@ def _naming_the_person(problem: FieldProblem, data: Mapping[str, Any]) -> FieldP
 
 
 def field_problem(error: Any, lines: Mapping[str, int]) -> FieldProblem:
-    """Turn one pydantic error into a problem with a SPEC field path and a plain message."""
+    """Turn one pydantic error into a problem with a field path and a plain message."""
     loc = _clean_loc(error["loc"], unknown_key=error["type"] == "extra_forbidden")
     ctx = error.get("ctx") or {}
     if "field" in ctx:
@@ -355,7 +153,7 @@ def _clean_loc(loc: Sequence[Any], *, unknown_key: bool) -> tuple[str | int, ...
 
 
 def field_path(loc: Sequence[str | int]) -> str:
-    """Format a location as SPEC writes it: ``panel[1].emial``."""
+    """Format a location as docs/facts.md writes it: ``panel[1].emial``."""
     path = ""
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))

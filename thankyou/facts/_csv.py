@@ -1,4 +1,4 @@
-"""Spreadsheets as facts (SPEC §3): one row per panel member, interview columns repeated.
+"""Spreadsheets as facts (docs/facts.md): one row per panel member, interview columns repeated.
 
 Rows that share company, position and date form one interview. The candidate
 comes from ``candidate_*`` columns or from a separate file. List cells
@@ -20,9 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from thankyou import _parsers
 from thankyou.errors import FactsError, FieldProblem
-from thankyou.facts import Loaded, validate
+from thankyou.facts import _parse
+from thankyou.facts._validate import Loaded, validate
 from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Style
 
 _INTERVIEW = ("company", "position", "date", "location", "decision_within_days",
@@ -55,8 +55,8 @@ def read(path: Path, extra: Mapping[str, Any]) -> list[Loaded]:
             )
         ]
     try:
-        text = _parsers.decode(raw, save_as="CSV UTF-8")  # Excel writes a BOM; it is dropped
-    except _parsers.ParseProblem as err:
+        text = _parse.decode(raw, save_as="CSV UTF-8")  # Excel writes a BOM; it is dropped
+    except _parse.ParseProblem as err:
         return [Loaded(source, error=FactsError(err.message, source=source))]
     try:
         rows, bad, warnings = _rows(text, source)
@@ -365,7 +365,7 @@ def _cell(column: str, value: str) -> Any:
         return [item for item in items if item]
     if name == "decision_within_days":
         digits = value.strip()  # "²" is a digit to isdigit() but not to int()
-        return int(digits) if digits.isdecimal() and len(digits) <= _parsers.MAX_DIGITS else value
+        return int(digits) if digits.isdecimal() and len(digits) <= _parse.MAX_DIGITS else value
     if name == "letterhead" and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     return value

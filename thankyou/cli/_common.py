@@ -1,6 +1,6 @@
 """What the commands of ``thankyou`` share: arguments, options and small helpers.
 
-Private to the command line; :mod:`thankyou.cli` and :mod:`thankyou._cli_send`
+Private to the command line; the modules of :mod:`thankyou.cli`
 import it. Nothing here holds business logic.
 """
 
