@@ -48,6 +48,8 @@ BREAK = "\x0b"
 SUFFIX = ".j2"
 #: A user template may not produce more than this; rendering stops as soon as it does.
 MAX_OUTPUT = 100_000
+#: Paragraphs plus line breaks in one letter; with MAX_OUTPUT this keeps layout under a second.
+MAX_LINES = 1_000
 
 #: Who a family of templates writes to (SPEC §5); a template may say otherwise in its header.
 FAMILY_AUDIENCE = {
@@ -344,6 +346,12 @@ def _split(name: str, output: str) -> Parts:
     paragraphs, personal = _paragraphs(body)
     if not paragraphs:
         raise TemplateError("the body block is empty", template=name)
+    lines = len(paragraphs) + sum(p.count("\n") for p in paragraphs)
+    if lines > MAX_LINES:
+        raise TemplateError(
+            f"produced {lines:,} paragraphs and line breaks; the limit is {MAX_LINES:,}",
+            template=name,
+        )
     return Parts(_flow(subject), _flow(salutation), paragraphs, personal, _flow(closing))
 
 

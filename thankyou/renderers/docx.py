@@ -21,9 +21,14 @@ import datetime as dt
 import io
 import math
 import zipfile
+from pathlib import Path
 from typing import Any
 
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
 from docx.opc.coreprops import CoreProperties
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -32,7 +37,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 from thankyou.errors import RenderError
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _docxbase, _docxtext, _layout
+from thankyou.renderers import _docxbase, _docxtext, _images, _layout
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP
 
 __all__ = ["render"]
@@ -57,6 +62,12 @@ def render(letter: Letter, style: Style, /, *, invariant: bool = False, **option
     """
     if style != letter.style:  # the date line follows the paper (Letter.date_line)
         letter = dataclasses.replace(letter, style=style)
+    for where, image in (
+        ("style.letterhead", style.letterhead),
+        ("style.signature", style.signature),
+    ):
+        if isinstance(image, Path):
+            _images.check(image, where, format="docx", recipient=letter.recipient.name)
     try:
         base = _docxbase.base_for(style)
         parts = {
@@ -67,7 +78,7 @@ def render(letter: Letter, style: Style, /, *, invariant: bool = False, **option
         if base.letterhead is not None:
             parts[base.letterhead] = _letterhead(letter, base.templates[base.letterhead])
         return _zip(base, parts, invariant=invariant)
-    except UnrecognizedImageError as err:
+    except (UnrecognizedImageError, UnexpectedEndOfFileError, InvalidImageStreamError) as err:
         raise RenderError(
             "the letterhead or signature image is not a PNG, JPEG, GIF, BMP or TIFF file; "
             "convert it to PNG",
