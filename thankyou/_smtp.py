@@ -79,6 +79,7 @@ class Client(smtplib.SMTP):
         finally:
             timer.cancel()
         if fired.is_set():  # a reply cut short can look whole ("220 hel"): never trust it
+            self.close()
             raise TimeoutError(f"no complete reply within {limit:g} s")
         return reply
 

@@ -14,6 +14,7 @@ import functools
 import stat
 import warnings
 from pathlib import Path
+from typing import Any
 
 from thankyou.errors import RenderError
 
@@ -61,28 +62,34 @@ def _inspect(path: str, mtime: int, length: int, mode: int) -> tuple[str, tuple[
 
     if stat.S_ISDIR(mode):  # reading a folder as a file says something far less helpful
         return "is a folder, not an image", (0, 0)
+    if not length:
+        return "is empty, not an image", (0, 0)
     try:
-        with Image.open(path) as image:  # reads the header only
-            kind, (width, height) = image.format, image.size
-            if kind not in FORMATS:
-                return f"is a {kind} image; use one of {', '.join(FORMATS)}", (0, 0)
-            if width * height > MAX_PIXELS:
-                return (
-                    f"is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); "
-                    f"the limit is {MAX_PIXELS / 1e6:,.0f} megapixels: scale it down",
-                    (0, 0),
-                )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                image.load()  # finds a truncated or damaged file now, not halfway through a page
+        with warnings.catch_warnings():
+            # Pillow warns from 89 megapixels and refuses from 179; the limit here is lower.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return _decoded(Image.open(path))  # Image.open reads the header only
     except UnidentifiedImageError:
         return f"is not an image in one of {', '.join(FORMATS)}", (0, 0)
     except Image.DecompressionBombError:
         return f"is larger than {MAX_PIXELS / 1e6:,.0f} megapixels: scale it down", (0, 0)
     except Exception as err:  # Pillow raises OSError, SyntaxError, ValueError... on bad files
-        if not length:
-            return "is empty, not an image", (0, 0)
         return f"is not a whole image ({_reason(err)}); save it again as PNG or JPEG", (0, 0)
+
+
+def _decoded(image: Any) -> tuple[str, tuple[int, int]]:
+    """Check the header's format and size, then decode (an open PIL image, closed here)."""
+    with image:
+        kind, (width, height) = image.format, image.size
+        if kind not in FORMATS:
+            return f"is a {kind} image; use one of {', '.join(FORMATS)}", (0, 0)
+        if width * height > MAX_PIXELS:
+            return (
+                f"is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); "
+                f"the limit is {MAX_PIXELS / 1e6:,.0f} megapixels: scale it down",
+                (0, 0),
+            )
+        image.load()  # finds a truncated or damaged file now, not halfway through a page
     return "", (width, height)
 
 
