@@ -150,11 +150,23 @@ def test_a_symlink_is_never_written_through(make_letter, tmp_path):
 
 def test_one_failure_does_not_stop_the_batch(make_letter, tmp_path):
     """A letter that cannot be rendered fails alone; letters after it are written."""
-    no_email = make_letter(recipient=Recipient(name="Mei Chen"))
-    report = write([no_email, make_letter()], tmp_path, "email")
+    # A non-ASCII local part cannot go into an .eml without smtputf8 (RFC 6531).
+    unsendable = make_letter(recipient=Recipient(name="Mei Chen", email="meï@acme.example"))
+    report = write([unsendable, make_letter()], tmp_path, "email")
     assert [i.status for i in report.items] == ["failed", "written"]
     assert "Mei Chen" in report.items[0].messages[0]
     assert not report.ok
+
+
+def test_an_email_for_a_reader_without_an_address_is_left_out_with_a_note(make_letter, tmp_path):
+    """An .eml for someone without an address is no failure: no file, one note in the report."""
+    no_email = make_letter(recipient=Recipient(name="Mei Chen"))
+    report = write([no_email, make_letter()], tmp_path, "email,text")
+    assert [(i.path.name, i.status) for i in report.items] == [
+        ("mei-chen.txt", "written"), ("priya-raman.eml", "written"), ("priya-raman.txt", "written")
+    ]  # fmt: skip
+    assert report.unreachable == ["Mei Chen has no email address (goes by post): no .eml written"]
+    assert report.ok and report.warnings == []
 
 
 def test_a_blocked_folder_fails_only_its_letters(make_letter, tmp_path):

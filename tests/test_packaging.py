@@ -46,3 +46,28 @@ def test_wheel_is_typed_and_ships_no_tests_or_benchmarks(wheel: zipfile.ZipFile)
     assert "thankyou/py.typed" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "examples/"))]
     assert not [n for n in names if "__pycache__" in n]
+
+
+def test_wheel_ships_the_review_page_template(wheel: zipfile.ZipFile) -> None:
+    """`thankyou preview` from an installed wheel finds its page template."""
+    assert "thankyou/review.html.j2" in wheel.namelist()
+
+
+@pytest.mark.slow
+def test_sdist_holds_what_its_tests_read(tmp_path: Path) -> None:
+    """What the tests read from the checkout (bench/, docs/, tests/node/) is in the sdist."""
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    import tarfile
+
+    (built,) = tmp_path.glob("thankyou-*.tar.gz")
+    with tarfile.open(built) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    needed = [
+        "bench/run.py", "docs/preview.png", "tests/node/package-lock.json", "tests/node/parse.mjs",
+        "examples/panel-interview.toml", "templates/thank-you/formal.j2",
+    ]  # fmt: skip
+    assert [n for n in needed if n not in names] == []
+    assert not any(name.startswith("tests/node/node_modules") for name in names)

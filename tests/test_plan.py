@@ -67,15 +67,32 @@ def test_steps_follow_spec_order():
     ]
 
 
-def test_recruiter_call_is_due_at_once():
-    """After the interview, calling the recruiter is due now."""
-    assert step(plan(interview(), NOW), "call-recruiter").due == NOW
+def test_recruiter_call_is_due_right_after_the_interview_whenever_the_plan_is_made():
+    """The call has a stable time: regenerating the plan later does not move it."""
+    right_after = TUESDAY + dt.timedelta(hours=1)
+    for made in (NOW, NOW + dt.timedelta(minutes=7), NOW + dt.timedelta(days=2)):
+        assert step(plan(interview(), made), "call-recruiter").due == right_after
+
+
+@pytest.mark.parametrize(
+    ("company", "reception"),
+    [
+        ("Bluefin Analytics", "Bluefin Analytics' reception"),
+        ("Acme Robotics", "Acme Robotics' reception"),
+        ("Acme", "Acme's reception"),
+        ("Nordlicht Energie GmbH", "Nordlicht Energie GmbH's reception"),
+    ],
+)
+def test_hand_delivery_names_the_reception_with_a_correct_possessive(company, reception):
+    """A name ending in s takes the apostrophe alone; any other takes 's."""
+    details = step(plan(interview(company=company), NOW), "thank-you/panel[2]").details
+    assert f"leave it at {reception}." in details
 
 
 def test_recruiter_call_is_shown_in_the_interviews_zone():
     """A plan made with a UTC clock still dates the call on the interview's clock."""
     due = step(plan(interview(), NOW.astimezone(dt.UTC)), "call-recruiter").due
-    assert (due, due.utcoffset()) == (NOW, dt.timedelta(hours=-6))
+    assert (due, due.utcoffset()) == (TUESDAY + dt.timedelta(hours=1), dt.timedelta(hours=-6))
 
 
 def test_recruiter_call_planned_ahead_is_due_right_after_the_interview():
@@ -109,7 +126,7 @@ def test_recruiter_call_comes_first_even_when_the_plan_is_made_late():
     late = TUESDAY + dt.timedelta(days=3)
     steps = list(plan(interview(), late))
     assert steps[0].key == "call-recruiter"
-    assert steps[0].due >= late > steps[1].due
+    assert steps[0].due == TUESDAY + dt.timedelta(hours=1) < late
 
 
 def test_follow_up_goes_by_email_only_when_there_is_an_address():
@@ -240,8 +257,9 @@ def test_table_marks_overdue_steps():
     """Steps already past when the plan is made are flagged; later ones are not."""
     text = plan(interview(), TUESDAY + dt.timedelta(hours=30)).table()
     overdue = [line for line in text.splitlines() if "(overdue)" in line]
-    assert len(overdue) == 4  # three thank-you letters and one briefing
-    assert all("Wed 2026-11-25 14:00" in line for line in overdue)
+    assert len(overdue) == 5  # the recruiter call, three thank-you letters and one briefing
+    assert "Tue 2026-11-24 15:00" in overdue[0] and "Call the recruiter" in overdue[0]
+    assert all("Wed 2026-11-25 14:00" in line for line in overdue[1:])
 
 
 # -- the calendar ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from PIL import Image as PILImage
 
 import thankyou
 from thankyou._text import clean_block
-from thankyou.errors import RenderError
+from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter, Recipient
 from thankyou.models import Candidate, Style
 from thankyou.renderers import _layout
@@ -333,13 +333,14 @@ def test_window_paragraph_properties_keep_schema_order(make_letter: MakeLetter, 
     """Frames, bidi, jc and the spacing of a shrunk address all sit where the schema puts them."""
     recipient = Recipient(name="שרה לוי", title="מנהלת", company="A & B <Co>",
                           address=("1", "2", "3", "4", "5"))  # fmt: skip
-    data = render(make_letter(recipient=recipient), Style(paper=paper, layout="window"))
+    with pytest.warns(RenderWarning, match=r"recipient\.title \(מנהלת\) is left out"):
+        data = render(make_letter(recipient=recipient), Style(paper=paper, layout="window"))
     for p in read(data).paragraphs:
         children = [local(c) for c in p._p.pPr]
         assert children == sorted(children, key=PPR_ORDER.index), (p.text, children)
         for run in p.runs:
             rpr = [local(c) for c in run._r.rPr] if run._r.rPr is not None else []
-            assert rpr == sorted(rpr, key=["sz", "szCs", "rtl", "cs"].index), rpr
+            assert rpr == sorted(rpr, key=["rFonts", "sz", "szCs", "rtl", "cs"].index), rpr
 
 
 def test_window_never_clips_an_address_that_cannot_fit(make_letter: MakeLetter) -> None:
@@ -408,7 +409,9 @@ def test_window_frame_sits_where_the_window_is(make_letter: MakeLetter, paper: s
     """The recipient block is framed at the margin, ⅛ in inside the #10 window or under the
     DIN 5008 return line; the date follows in the text flow."""
     page = _layout.PAGES[paper]
-    document = read(render(make_letter(), Style(paper=paper, layout="window")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RenderWarning)  # the #10 window leaves the title out
+        document = read(render(make_letter(), Style(paper=paper, layout="window")))
     recipients = styled(document, "Recipient")
     frame = frame_of(recipients[0])
     assert frame["x"] == pytest.approx(page.margin, abs=0.1)
@@ -440,14 +443,28 @@ def test_return_line_stays_one_line(make_letter: MakeLetter) -> None:
 
 
 def test_window_shrinks_an_address_too_long_for_the_window(make_letter: MakeLetter) -> None:
-    """Six address lines on Letter are set smaller so that they stay inside the window."""
+    """Six address lines on Letter: the title goes first, then the rest is set smaller."""
     address = ("Building 4", "400 Industrial Way", "Springfield, IL 62704")
     recipient = Recipient(name="Priya Raman", title="Director", company="Acme", address=address)
-    document = read(render(make_letter(recipient=recipient), Style(layout="window")))
-    sizes = {run.font.size for p in styled(document, "Recipient") for run in p.runs}
+    with pytest.warns(RenderWarning, match=r"recipient\.title \(Director\) is left out"):
+        document = read(render(make_letter(recipient=recipient), Style(layout="window")))
+    lines = styled(document, "Recipient")
+    assert [p.text for p in lines] == ["Priya Raman", "Acme", *address]
+    sizes = {run.font.size for p in lines for run in p.runs}
     assert len(sizes) == 1
     (size,) = sizes
     assert size is not None and size.pt < 11
+
+
+def test_window_keeps_body_size_by_leaving_out_the_title(make_letter: MakeLetter) -> None:
+    """Five lines in the #10 window: without the title four fit at 11 pt, so no smaller text."""
+    with pytest.warns(RenderWarning, match=r"recipient\.title \(Director of Data Platform\)"):
+        document = read(render(make_letter(), Style(layout="window")))
+    lines = styled(document, "Recipient")
+    assert [p.text for p in lines] == [
+        "Priya Raman", "Acme Robotics", "400 Industrial Way", "Springfield, IL 62704",
+    ]  # fmt: skip
+    assert {run.font.size for p in lines for run in p.runs} == {None}  # the style's 11 pt
 
 
 # --- LibreOffice: a real client ---------------------------------------------------------------
@@ -502,8 +519,10 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Lette
     posted = next(letter for letter in examples.values() if letter.recipient.address)
     jobs = _sample_letters(posted, root)
     jobs.update((name, (letter, letter.style)) for name, letter in examples.items())
-    for name, (letter, style) in jobs.items():
-        (root / f"{name}.docx").write_bytes(render(letter, style))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RenderWarning)  # the #10 window leaves titles out
+        for name, (letter, style) in jobs.items():
+            (root / f"{name}.docx").write_bytes(render(letter, style))
     profile = (root / "profile").as_uri()  # private: never touch the user's LibreOffice profile
     subprocess.run(
         [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",

@@ -12,6 +12,7 @@ import itertools
 import re
 import struct
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -221,11 +222,35 @@ def test_fonts_are_embedded_subsets_and_never_standard_14(letter: Letter, font: 
     assert used == {family, "DejaVuSans"}
 
 
-def test_cjk_name_without_a_font_warns_naming_field_and_characters(make_letter: MakeLetter) -> None:
-    """No bundled font has Han characters: a RenderWarning names the field and the characters."""
+def test_cjk_name_without_a_font_is_refused_naming_field_and_code_points(
+    make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No bundled font has Han characters and system fonts are off: no letter, a clear error."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
+    expected = r"recipient\.name: no font has 张伟 \(U\+5F20, U\+4F1F\)"
+    with pytest.raises(RenderError, match=expected):
+        render(with_recipient(make_letter, "张伟"))
+
+
+def test_allow_missing_glyphs_writes_the_letter_with_a_warning(
+    make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """allow_missing_glyphs=True: the letter is written; a RenderWarning names field and chars."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
     with pytest.warns(RenderWarning, match=r"recipient\.name: 张伟 \(U\+5F20, U\+4F1F\)"):
-        data = render(with_recipient(make_letter, "张伟"))
-    assert "Zhang" not in text_of(data)  # the letter is still written
+        data = render(with_recipient(make_letter, "张伟"), allow_missing_glyphs=True)
+    assert "Dear" in text_of(data)  # the letter is still written
+
+
+def test_missing_glyphs_outside_names_only_warn(
+    make_letter: MakeLetter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A character no font has in a body paragraph keeps today's warning, not an error."""
+    monkeypatch.setenv("THANKYOU_SYSTEM_FONTS", "0")
+    letter = make_letter(paragraphs=("We spoke about 数据 pipelines.",))
+    with pytest.warns(RenderWarning, match=r"paragraphs\[0\]: 数据"):
+        data = render(letter)
+    assert "pipelines" in text_of(data)
 
 
 def test_extra_font_covers_what_the_bundled_fonts_lack(
@@ -249,12 +274,6 @@ def test_an_unreadable_extra_font_is_a_render_error(letter: Letter, tmp_path: Pa
     bad.write_bytes(b"OTTO" + bytes(64))
     with pytest.raises(RenderError, match=r"style\.extra_fonts\[0\]"):
         render(letter, Style(extra_fonts=[bad]))
-
-
-def test_right_to_left_text_warns(make_letter: MakeLetter) -> None:
-    """Hebrew prints without bidi reordering in PDF, so the user is told."""
-    with pytest.warns(RenderWarning, match="right-to-left"):
-        render(with_recipient(make_letter, "דוד לוי"))
 
 
 # --- one page, overflow -------------------------------------------------------------------------
@@ -431,7 +450,8 @@ def test_a4_window_follows_din_5008_form_b(letter: Letter) -> None:
 def test_letter_window_follows_the_number_10_envelope(letter: Letter) -> None:
     """Letter window: the block 1/8 in inside the #10 window, 2.04-3.17 in from the top,
     7/8 in from the left and 4 1/2 in wide; nothing else in the window."""
-    page = pages_of(render(letter, Style(paper="letter", layout="window")))[0]
+    with pytest.warns(RenderWarning, match=r"recipient\.title .* is left out"):
+        page = pages_of(render(letter, Style(paper="letter", layout="window")))[0]
     inset = INCH / 8
     left, top = 0.875 * INCH, 2.04 * INCH
     right, bottom = left + 4.5 * INCH, 3.17 * INCH
@@ -452,7 +472,9 @@ def test_a_letterhead_image_stays_above_the_window(
 ) -> None:
     """In the window layout even a tall letterhead image ends above the window."""
     style = Style(paper=paper, layout="window", letterhead=png(tmp_path / "h.png", (400, 400)))
-    page = pages_of(render(letter, style))[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RenderWarning)  # the title left out of the #10 window
+        page = pages_of(render(letter, style))[0]
     (head,) = page.images
     assert head["bottom"] <= _layout.PAGES[paper].window.top - 2 * _layout.PARAGRAPH_GAP + EPS
     assert head["top"] >= INCH / 2 - EPS
@@ -464,9 +486,32 @@ def test_an_address_too_long_for_the_window_warns(make_letter: MakeLetter) -> No
     letter = make_letter(
         recipient=Recipient(name="Priya Raman", title="Director", company="Acme", address=address)
     )
-    with pytest.warns(RenderWarning, match=r"recipient\.address .* envelope window"):
+    with (
+        pytest.warns(RenderWarning, match=r"recipient\.address .* envelope window"),
+        pytest.warns(RenderWarning, match=r"recipient\.title .* is left out"),
+    ):
         data = render(letter, Style(layout="window"))
     assert all(line in text_of(data) for line in address)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_window_address_stays_at_body_size_without_the_title(
+    letter: Letter, paper: str
+) -> None:
+    """#10 window: five lines do not fit at 11 pt, so the title goes (with a warning), not the size.
+
+    On A4 the DIN 5008 field holds all five lines at body size: nothing is left out.
+    """
+    style = Style(paper=paper, layout="window")
+    if paper == "letter":
+        with pytest.warns(RenderWarning, match=r"recipient\.title .* is left out.*body size"):
+            page = pages_of(render(letter, style))[0]
+    else:
+        page = pages_of(render(letter, style))[0]
+    words = recipient_words(page, letter)
+    assert {round(w["size"], 1) for w in words} == {_layout.BODY_SIZE}
+    title_shown = "Platform" in {w["text"] for w in words}
+    assert title_shown == (paper == "a4")
 
 
 # --- metadata and reproducibility -----------------------------------------------------------

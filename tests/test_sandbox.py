@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import thankyou
+from thankyou import templating
 from thankyou.cli import cli
 
 TODAY = "2026-11-25"
@@ -44,9 +45,11 @@ def mine(tmp_path: Path) -> Callable[[str], Path]:
         folder = tmp_path / "mine"
         (folder / "thank-you").mkdir(parents=True, exist_ok=True)
         (folder / "thank-you" / "mine.j2").write_text(
-            '{% extends "_base/thank-you.j2" %}\n{% block body %}\n'
+            '{% extends "_base/letter.j2" %}\n{% block body %}\n'
             + source
-            + "\n\n{{ recipient.personal | personal }}\n{% endblock %}\n",
+            + "\n\n{{ recipient.personal | personal }}\n{% endblock %}\n"
+            "{% block subject %}Thank you{% endblock %}\n"
+            "{% block salutation %}Dear {{ recipient.name }},{% endblock %}\n",
             encoding="utf-8",
         )
         return folder
@@ -81,17 +84,53 @@ FILE_ESCAPES = [
 ]
 
 
+def _model_context(interview: thankyou.Interview) -> dict[str, object]:
+    """A context that hands templates the pydantic models themselves, as composer.py once did."""
+    return {"interview": interview, "recipient": interview.panel[0], "panel": interview.panel}
+
+
+@pytest.mark.parametrize("source", FILE_ESCAPES)
+def test_no_template_reaches_a_file_even_given_the_models(
+    source: str, interview: thankyou.Interview, mine: Callable[[str], Path], secret: Path
+) -> None:
+    """Model methods and path methods are refused by the sandbox itself, whatever the context."""
+    folder = mine(source.replace("%s", str(secret)))
+    with pytest.raises(thankyou.TemplateError, match="not allowed in a template") as caught:
+        templating.render_parts("thank-you/mine", _model_context(interview), [folder])
+    assert caught.value.template == "thank-you/mine" and caught.value.lineno == 3
+    assert "TOP-SECRET" not in str(caught.value)
+    assert secret.read_text(encoding="utf-8") == "TOP-SECRET-CONTENT"
+
+
 @pytest.mark.parametrize("source", FILE_ESCAPES)
 def test_no_template_reaches_a_file_through_the_api(
     source: str, interview: thankyou.Interview, mine: Callable[[str], Path], secret: Path
 ) -> None:
-    """Model methods and path methods are refused; the file is neither read nor written."""
+    """Through compose(), the same templates are a TemplateError; the file is untouched."""
     folder = mine(source.replace("%s", str(secret)))
     with pytest.raises(thankyou.TemplateError) as caught:
         _compose(interview, folder)
     assert caught.value.template == "thank-you/mine"
     assert "TOP-SECRET" not in str(caught.value)
     assert secret.read_text(encoding="utf-8") == "TOP-SECRET-CONTENT"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ recipient.salutation_name }}", "Dr. Raman"),
+        ("{{ recipient.delivery.value }}/{{ recipient.delivery == 'email' }}", "email/True"),
+        ("{{ interview.when.strftime('%B') }} {{ interview.when.date().year }}", "November 2026"),
+        ("{{ interview.style.signature.name }}", "secret.txt"),
+        ("{{ panel | map(attribute='name') | join(', ') }}", "Priya Raman, Tomás O'Neill"),
+    ],
+)
+def test_model_fields_and_properties_stay_readable(
+    source: str, expected: str, interview: thankyou.Interview, mine: Callable[[str], Path]
+) -> None:
+    """Given the models, a template still reads their fields and our computed properties."""
+    parts = templating.render_parts("thank-you/mine", _model_context(interview), [mine(source)])
+    assert expected in parts.paragraphs[0]
 
 
 def test_no_template_reaches_a_file_through_the_cli(
@@ -105,8 +144,7 @@ def test_no_template_reaches_a_file_through_the_cli(
     result = CliRunner().invoke(cli, [*args, "-f", "text", "-o", str(out), "--today", TODAY])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert "template thank-you/mine:3: not allowed in a template" in result.stderr
-    assert "'model_validate'" in result.stderr
+    assert "template thank-you/mine:3: " in result.stderr
     written = [p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()]
     assert not any("TOP-SECRET" in text for text in written)
 
@@ -251,9 +289,7 @@ def test_an_error_in_a_building_block_names_that_file(
     [
         ("{{ recipient.name | upper }}", "PRIYA RAMAN"),
         ("{{ recipient.salutation_name }}", "Dr. Raman"),
-        ("{{ recipient.delivery.value }}/{{ recipient.delivery == 'email' }}", "email/True"),
-        ("{{ interview.when.strftime('%B') }} {{ interview.when.date().year }}", "November 2026"),
-        ("{{ interview.style.signature.name }}", "secret.txt"),
+        ("{{ interview.date.strftime('%B') }} {{ interview.date.date().year }}", "November 2026"),
         ("{% for m in panel %}{{ loop.index }}{{ m.name[0] }}{% endfor %}", "1P2T3M"),
         ("{{ panel | map(attribute='name') | join(', ') }}", "Priya Raman, Tomás O'Neill"),
         ("{{ '%s & %s' | format(company, position) }}", "Acme Robotics & Senior"),

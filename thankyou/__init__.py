@@ -8,12 +8,15 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.facts`       load(): TOML, JSON, YAML, CSV -> Interview
 - :mod:`thankyou.templating`  the sandboxed Jinja2 environment and template catalogue
 - :mod:`thankyou.composer`    compose(): Interview -> list[Letter]
-- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx)
+- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx, envelope)
 - :mod:`thankyou.output`      write(): letters -> files, atomically
 - :mod:`thankyou.checks`      check(): findings before anything is sent
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
+- :mod:`thankyou.review`      preview(): one HTML page to review a whole run
 - :mod:`thankyou.batch`       many facts files at once, in worker processes
 - :mod:`thankyou.send`        SMTP delivery with a resumable log
+- :mod:`thankyou.account`     MailAccount: a server and how to sign in (password, OAuth 2.0)
+- :mod:`thankyou.drafts`      save_drafts(): the emails into the mailbox's Drafts over IMAP
 - :mod:`thankyou.cli`         the ``thankyou`` command
 
 Every public name is importable from here. Only the exceptions load with the
@@ -37,9 +40,12 @@ from thankyou.errors import (
 )
 
 if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ serves these
+    from thankyou.account import MailAccount, OAuth2Token, Password
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
-    from thankyou.facts import load, load_many
+    from thankyou.drafts import DraftEntry, DraftReport, save_drafts
+    from thankyou.errors import FieldProblem
+    from thankyou.facts import Loaded, load, load_many
     from thankyou.letter import Letter, Recipient
     from thankyou.models import (
         Candidate,
@@ -50,16 +56,25 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
         Reference,
         Style,
     )
-    from thankyou.output import WriteReport, write
+    from thankyou.output import Item, WriteReport, write
     from thankyou.planner import Plan, Step, plan
     from thankyou.renderers import render
     from thankyou.renderers.eml import to_message
+    from thankyou.review import preview
 
 #: Public name -> the module that defines it.
 _LAZY = {
     "Finding": "thankyou.checks",
     "check": "thankyou.checks",
     "compose": "thankyou.composer",
+    "MailAccount": "thankyou.account",
+    "OAuth2Token": "thankyou.account",
+    "Password": "thankyou.account",
+    "DraftEntry": "thankyou.drafts",
+    "DraftReport": "thankyou.drafts",
+    "save_drafts": "thankyou.drafts",
+    "FieldProblem": "thankyou.errors",
+    "Loaded": "thankyou.facts",
     "load": "thankyou.facts",
     "load_many": "thankyou.facts",
     "Letter": "thankyou.letter",
@@ -71,11 +86,13 @@ _LAZY = {
     "Recruiter": "thankyou.models",
     "Reference": "thankyou.models",
     "Style": "thankyou.models",
+    "Item": "thankyou.output",
     "WriteReport": "thankyou.output",
     "write": "thankyou.output",
     "Plan": "thankyou.planner",
     "Step": "thankyou.planner",
     "plan": "thankyou.planner",
+    "preview": "thankyou.review",
     "render": "thankyou.renderers",
     "to_message": "thankyou.renderers.eml",
 }
@@ -83,11 +100,19 @@ _LAZY = {
 __all__ = [
     "Candidate",
     "Delivery",
+    "DraftEntry",
+    "DraftReport",
     "FactsError",
+    "FieldProblem",
     "Finding",
     "Interview",
     "Interviewer",
+    "Item",
     "Letter",
+    "Loaded",
+    "MailAccount",
+    "OAuth2Token",
+    "Password",
     "Plan",
     "Recipient",
     "Recruiter",
@@ -105,7 +130,9 @@ __all__ = [
     "load",
     "load_many",
     "plan",
+    "preview",
     "render",
+    "save_drafts",
     "to_message",
     "write",
 ]

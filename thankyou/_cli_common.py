@@ -7,6 +7,7 @@ import it. Nothing here holds business logic.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -132,5 +133,15 @@ def check_template(template: str | None, template_dirs: Sequence[Path]) -> None:
         raise click.BadParameter(str(err), param_hint="--templates") from None
     if template not in names:
         raise click.BadParameter(
-            f"no template {template!r}; choose from {', '.join(names)}", param_hint="-t"
+            f"no template {template!r}{_template_hint(template, names)}; "
+            f"choose from {', '.join(names)}",
+            param_hint="-t",
         )
+
+
+def _template_hint(template: str, names: Sequence[str]) -> str:
+    """A did-you-mean for ``warm``, ``Thank-You/Warm`` or ``thankyou/warm``, else ""."""
+    wanted = template.strip().lower()
+    close = [n for n in names if n.lower() == wanted or n.rsplit("/", 1)[-1] == wanted]
+    close = close or difflib.get_close_matches(wanted, names, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""

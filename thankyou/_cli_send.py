@@ -6,7 +6,7 @@ the command runs (it brings smtplib and ssl, which other commands do not need).
 
 from __future__ import annotations
 
-import os
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 import thankyou
+from thankyou._cli_auth import AUTH, TOKEN_COMMAND, credentials
 from thankyou._cli_common import (
     CANDIDATE,
     FACTS,
@@ -27,10 +28,13 @@ from thankyou._cli_common import (
     files,
     load_files,
 )
-from thankyou.errors import ThankYouError
+from thankyou.errors import SendError, ThankYouError
 from thankyou.letter import Letter
 
 if TYPE_CHECKING:
+    from thankyou.account import OAuth2Token, Password, Security
+    from thankyou.batch import Composed
+    from thankyou.facts import Loaded
     from thankyou.send import SendEntry, SendReport, SmtpSettings, Status
 
 #: How each outcome is labelled on stdout.
@@ -58,6 +62,13 @@ def _parse_smtp(ctx: click.Context, param: click.Parameter, value: str) -> tuple
     return host, int(port) if port else None
 
 
+def _parse_smtp_if_given(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, int | None] | None:
+    """As :func:`_parse_smtp`; None when not given (a dry run needs no server)."""
+    return None if value is None else _parse_smtp(ctx, param, value)
+
+
 def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """N, N/min, N/h or N/s: messages per minute."""
     if value is None:
@@ -67,8 +78,10 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
         rate = float(number) * _RATE_UNITS[unit.strip().lower() or "min"]
     except (ValueError, KeyError):
         raise click.BadParameter(f"{value!r} is not a rate like 20/min or 100/h") from None
-    if rate <= 0:
-        raise click.BadParameter("the rate must be above zero")
+    if not math.isfinite(rate) or rate <= 0:  # nan, inf and 1e999 parse as floats
+        raise click.BadParameter(f"{value!r}: the rate must be a number above zero, like 20/min")
+    if rate < 1 / 60:  # 1e-300/min would wait longer than the age of the universe
+        raise click.BadParameter(f"{value!r} is too slow: send at least 1 message an hour (1/h)")
     return rate
 
 
@@ -77,15 +90,16 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtp",
     "server",
-    required=True,
-    callback=_parse_smtp,
+    callback=_parse_smtp_if_given,
     metavar="HOST[:PORT]",
-    help="SMTP server; the port defaults to 25, 587 with --starttls, 465 with --ssl.",
+    help="SMTP server (needed with --yes); the port defaults to 25, 587 with --starttls, "
+    "465 with --ssl.",
 )
 @click.option(
     "--user",
     metavar="USER",
-    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD or a prompt.",
+    help="Log in as USER; password from $THANKYOU_SMTP_PASSWORD, the system keyring "
+    "(`keyring set HOST USER`) or a prompt.",
 )
 @click.option(
     "--starttls", is_flag=True, help="Upgrade the connection with STARTTLS (usually port 587)."
@@ -114,12 +128,14 @@ def _parse_rate(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
 )
+@AUTH
+@TOKEN_COMMAND
 @TEMPLATE
 @TEMPLATES
 @CANDIDATE
 def send_command(
     facts: tuple[Path, ...],
-    server: tuple[str, int | None],
+    server: tuple[str, int | None] | None,
     user: str | None,
     starttls: bool,
     use_ssl: bool,
@@ -129,6 +145,8 @@ def send_command(
     bcc_self: bool,
     log_file: Path | None,
     smtputf8: bool,
+    auth: str | None,
+    token_command: str | None,
     template: str | None,
     template_dirs: tuple[Path, ...],
     candidate: Path | None,
@@ -143,15 +161,17 @@ def send_command(
     """
     if starttls and use_ssl:
         raise click.UsageError("choose one of --starttls and --ssl")
+    if yes and server is None:
+        raise click.UsageError("--yes sends the letters, so it needs --smtp HOST[:PORT]")
     check_template(template, template_dirs)
     batches, failed = _send_batches(facts, candidate, template, template_dirs, log_file)
-    from thankyou.send import SmtpSettings
+    from thankyou.account import MailAccount
 
-    settings = SmtpSettings(
-        host=server[0], port=server[1], user=user,
-        password=_smtp_password(user) if yes and user else None,
-        security="ssl" if use_ssl else "starttls" if starttls else "plain",
-    )  # fmt: skip
+    # A dry run needs no server: it only lists what would be sent.
+    host, port = server if server is not None else ("", None)
+    secret = _smtp_secret(host, user, auth, token_command) if yes else None
+    security: Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
+    settings = MailAccount(host, port, user, security, secret).smtp()
     run = _SendRun(settings, not yes, limit, rate, bcc_self, smtputf8)
     try:
         for log_path, letters in batches:
@@ -166,14 +186,20 @@ def send_command(
     sys.exit(0 if run.ok and not failed else 1)
 
 
-def _smtp_password(user: str) -> str:
-    """The password from the environment, else asked for without echo; never an option."""
+def _smtp_secret(
+    host: str, user: str | None, auth: str | None, token_command: str | None
+) -> Password | OAuth2Token | None:
+    """The password (environment, keyring, prompt) or OAuth 2.0 token; never an option."""
     from thankyou.send import PASSWORD_ENV
 
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
-    return password
+    try:
+        return credentials(
+            what="SMTP", host=host, user=user, auth=auth,
+            token_command=token_command, password_env=PASSWORD_ENV,
+        )  # fmt: skip
+    except ThankYouError as err:
+        echo_err(f"error: {err}")
+        sys.exit(1)
 
 
 def _send_batches(
@@ -192,9 +218,11 @@ def _send_batches(
             problem = str(loaded.error) if loaded.error is not None else None
             if loaded.interview is not None:
                 try:
-                    letters += thankyou.compose(
+                    composed = _run_checks(loaded, thankyou.compose(
                         loaded.interview, template, template_dirs=template_dirs
-                    )
+                    ))  # fmt: skip
+                    letters += composed.letters
+                    problem = "\n".join(composed.errors) or None
                 except ThankYouError as err:
                     problem = f"{loaded.source}: {err}"
             if problem is not None:
@@ -204,6 +232,16 @@ def _send_batches(
         if letters:
             batches.append((log_file or path.with_name(path.name + ".sent.jsonl"), letters))
     return batches, failed
+
+
+def _run_checks(loaded: Loaded, letters: Sequence[Letter]) -> Composed:
+    """The checks ``render`` runs: a placeholder from ``thankyou new`` stops its letters."""
+    from thankyou.batch import Composed, _checked  # the checks as render runs them
+
+    checked = _checked(loaded, Composed(loaded.source, tuple(letters)), None)
+    for warning in checked.warnings:
+        echo_err(f"warning: {warning}")
+    return checked
 
 
 @dataclass
@@ -220,19 +258,23 @@ class _SendRun:
 
     def go(self, letters: list[Letter], log_path: Path) -> bool:
         """Send one facts file's letters; False when the run must stop."""
-        from thankyou.send import send
+        from thankyou.send import SendReport, send
 
         sent = sum(len(r.having("sent")) for r in self.reports)
-        report = send(
-            letters, self.settings, log_path=log_path, dry_run=self.dry_run,
-            limit=None if self.limit is None else max(self.limit - sent, 0),
-            rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
-            on_progress=_show_sent,
-        )  # fmt: skip
+        try:
+            report = send(
+                letters, self.settings, log_path=log_path, dry_run=self.dry_run,
+                limit=None if self.limit is None else max(self.limit - sent, 0),
+                rate_per_minute=self.rate, bcc_self=self.bcc_self, smtputf8=self.smtputf8,
+                on_progress=_show_sent,
+            )  # fmt: skip
+        except ThankYouError as err:  # an unreadable or damaged send log: nothing was sent
+            report = SendReport(log_path, self.dry_run, error=SendError(str(err)))
         self.reports.append(report)
         if report.error is not None:
             for line in str(report.error).splitlines():
-                echo_err(f"error: {line}")
+                # A log line to add by hand is printed bare, ready to copy.
+                echo_err(line if line.startswith("{") else f"error: {line}")
         return report.error is None
 
     @property

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+
+from text_unidecode import unidecode  # type: ignore[import-untyped]
 
 from thankyou.models import ascii_email
 
@@ -30,19 +33,44 @@ SHARED_INBOXES = frozenset({
     "info", "interviews", "job", "jobs", "mail", "noreply", "office", "people", "recruit",
     "recruiter", "recruiters", "recruiting", "recruitment", "staffing", "talent", "team",
 })  # fmt: skip
-#: Letters NFKD does not decompose into a base letter.
-_FOLD = str.maketrans({
-    "ø": "o", "đ": "d", "ð": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i", "ħ": "h",
-})  # fmt: skip
+#: The longer ASCII spellings of letters that the plain transliteration shortens: German
+#: (Müller -> Mueller, Straße -> Strasse, DIN 5007-2), Danish and Norwegian (Søren -> Soeren,
+#: Åse -> Aase), Hungarian (Erdős -> Erdoes) and Catalan/Spanish (Núñez -> Nunyez).
+#: Either spelling of a name counts as the name.
+_EXPANDED = {
+    "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ø": "oe", "å": "aa", "æ": "ae", "œ": "oe",
+    "ő": "oe", "ű": "ue", "ñ": "ny", "þ": "th",
+}  # fmt: skip
+#: Beyond this many letters with two spellings, only the all-short and all-long forms are tried.
+_MAX_VARIANT_LETTERS = 4
 #: Two spellings at least this similar (difflib ratio) are a near miss: Jon/John 0.86,
 #: Katherine/Kathryn 0.75, Sara/Sarah 0.89; William/Bill 0.55, Michael/Mike 0.55 are not.
 NEAR_RATIO = 0.75
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain(char: str) -> str:
+    """One letter in lower-case ASCII: Latin letters transliterated, other scripts dropped."""
+    if char.isascii():
+        return char.lower() if char.isalpha() else ""
+    if not unicodedata.name(char, "").startswith("LATIN"):
+        return ""  # Cyrillic, Greek, CJK...: romanisations vary too much to compare
+    return "".join(c for c in unidecode(char).lower() if c.isascii() and c.isalpha())
+
+
 def _fold(text: str) -> str:
-    """Casefold, strip accents and keep ASCII letters: ``"Núñez"`` -> ``"nunez"``."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(c for c in text if c.isascii() and c.isalpha())
+    """Lower-case ASCII with accents stripped: ``"Núñez"`` -> ``"nunez"``."""
+    return "".join(_plain(c) for c in unicodedata.normalize("NFC", text))
+
+
+def _spellings(word: str) -> frozenset[str]:
+    """Every ASCII spelling of a word: ``"Jürgen"`` -> ``{"jurgen", "juergen"}``."""
+    chars = unicodedata.normalize("NFC", word).lower()  # lower(), not casefold(): keep ß
+    choices = [(_plain(c), _EXPANDED[c]) if c in _EXPANDED else (_plain(c),) for c in chars]
+    if sum(len(choice) > 1 for choice in choices) > _MAX_VARIANT_LETTERS:
+        short = "".join(choice[0] for choice in choices)
+        return frozenset({short, "".join(choice[-1] for choice in choices)})
+    return frozenset("".join(parts) for parts in itertools.product(*choices)) - {""}
 
 
 def spelling_mismatch(name: str, email: str) -> tuple[str, str] | None:
@@ -59,14 +87,15 @@ def spelling_mismatch(name: str, email: str) -> tuple[str, str] | None:
     Returns:
         ``(piece in the address, word in the name)`` for the first near miss, or None.
     """
-    words = {_fold(w): w for w in re.split(r"[\s\-‐]+", name) if _fold(w)}
+    names = [w for w in re.split(r"[\s\-‐]+", name) if _fold(w)]
+    words = {spelling: w for w in names for spelling in sorted(_spellings(w))}
     local = email.rsplit("@", 1)[0].split("+", 1)[0]
     pieces = [p for p in (_fold(p) for p in re.split(r"[._\-]+", local)) if p]
     if not words or not pieces or "".join(pieces) in SHARED_INBOXES or pieces[0] in SHARED_INBOXES:
         return None
     tokens = tuple(words)
     for piece in pieces:
-        miss = _explain(piece, tokens, len(tokens) + 1)
+        miss = _explain(piece, tokens, len(names) + 1)
         if miss:
             piece_found, word, _ratio = miss[0]
             return piece_found, words[word]

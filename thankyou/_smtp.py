@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hmac
 import smtplib
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from thankyou._auth import (
+    LOOPBACK,
+    OAuth2Token,
+    Security,
+    host_port,
+    oauth2_responses,
+    secret_forms,
+    token_forms,
+)
+from thankyou._auth import redact as redact_all
 from thankyou.errors import SendError
 
 __all__ = ["Client", "Security", "SmtpSettings", "redact", "session"]
 
-Security = Literal["plain", "starttls", "ssl"]
-
 _DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "ssl": 465}
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -40,11 +48,14 @@ class SmtpSettings:
     timeout: float = 30.0
     #: Certificates to trust; by default the system's (ssl.create_default_context()).
     tls_context: ssl.SSLContext | None = field(default=None, repr=False)
+    #: Sign in with this OAuth 2.0 token (SASL XOAUTH2 or OAUTHBEARER) instead
+    #: of the password.
+    oauth2: OAuth2Token | None = field(default=None, repr=False)
 
     @property
     def address(self) -> str:
         """``host:port`` as the user would write it."""
-        return f"{self.host}:{self.port or _DEFAULT_PORTS[self.security]}"
+        return host_port(self.host, self.port or _DEFAULT_PORTS[self.security])
 
 
 class Client(smtplib.SMTP):
@@ -80,7 +91,7 @@ class Client(smtplib.SMTP):
             timer.cancel()
         if fired.is_set():  # a reply cut short can look whole ("220 hel"): never trust it
             self.close()
-            raise TimeoutError(f"no complete reply within {limit:g} s")
+            raise TimeoutError(f"timed out: no complete reply within {limit:g} s")
         return reply
 
     def send(self, s: Any) -> None:
@@ -88,6 +99,53 @@ class Client(smtplib.SMTP):
         super().send(s)
         if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
             self.payload_sent = True
+
+    def auth(
+        self,
+        mechanism: str,
+        authobject: Callable[..., str | None],
+        *,
+        initial_response_ok: bool = True,
+    ) -> tuple[int, bytes]:
+        """Run one SASL exchange, encoding the responses as UTF-8.
+
+        smtplib encodes them as ASCII, so a user name or password with any
+        other character failed with an error quoting that character. SASL
+        PLAIN is UTF-8 (RFC 4616 §2, as RFC 4954 §4 uses it, and RFC 6532 for
+        addresses as user names); LOGIN and CRAM-MD5 follow the same rule.
+        """
+        mechanism = mechanism.upper()
+        initial = authobject() if initial_response_ok else None
+        # smtplib's auth_login() tells the user name from the password by this count.
+        if initial is not None:
+            code, resp = self.docmd("AUTH", f"{mechanism} {_b64(initial)}")
+            self._auth_challenge_count = 1
+        else:
+            code, resp = self.docmd("AUTH", mechanism)
+            self._auth_challenge_count = 0
+        while code == 334:
+            self._auth_challenge_count += 1
+            if self._auth_challenge_count > _MAX_CHALLENGES:
+                raise smtplib.SMTPException("the server's sign-in never ended")
+            challenge = base64.decodebytes(resp)
+            code, resp = self.docmd(_b64(authobject(challenge) or ""))
+        if code in (235, 503):
+            return code, resp
+        raise smtplib.SMTPAuthenticationError(code, resp)
+
+    def auth_cram_md5(self, challenge: bytes | None = None) -> str | None:  # type: ignore[override]
+        """CRAM-MD5 (RFC 2195) with the password as UTF-8."""
+        if challenge is None:
+            return None
+        digest = hmac.HMAC(self.password.encode(), challenge, "md5").hexdigest()
+        return f"{self.user} {digest}"
+
+
+_MAX_CHALLENGES = 5
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode("ascii")
 
 
 def _cut(sock: socket.socket, fired: threading.Event) -> None:
@@ -115,9 +173,11 @@ def session(settings: SmtpSettings) -> Iterator[Client]:
 
 
 def _refuse_cleartext_password(settings: SmtpSettings) -> None:
-    if settings.user and settings.security == "plain" and settings.host not in _LOOPBACK:
+    secret = settings.user or settings.oauth2
+    if secret and settings.security == "plain" and settings.host not in LOOPBACK:
         raise SendError(
-            f"refusing to send the password for {settings.user!r} unencrypted to "
+            f"refusing to send the {'token' if settings.oauth2 else 'password'} for "
+            f"{settings.user!r} unencrypted to "
             f"{settings.host}; use --starttls or --ssl"
         )
 
@@ -132,7 +192,17 @@ def _open(settings: SmtpSettings) -> Client:
     except ssl.SSLError as err:
         raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
     except (smtplib.SMTPException, OSError) as err:
-        raise SendError(f"cannot connect to {settings.address}: {os_reason(err)}") from None
+        hint = (
+            "; if this port expects TLS from the start (usually 465), use --ssl, not --starttls"
+            if settings.security == "starttls" and _timed_out(err)
+            else ""
+        )
+        raise SendError(f"cannot connect to {settings.address}: {os_reason(err)}{hint}") from None
+
+
+def _timed_out(err: BaseException) -> bool:
+    """True for a read that timed out (smtplib rewords it as a disconnection)."""
+    return isinstance(err, TimeoutError) or isinstance(err.__context__, TimeoutError)
 
 
 def _secure_and_login(client: Client, settings: SmtpSettings) -> None:
@@ -141,7 +211,9 @@ def _secure_and_login(client: Client, settings: SmtpSettings) -> None:
             client.ehlo()
             client.starttls(context=_context(settings))
             client.ehlo()
-        if settings.user:
+        if settings.oauth2 is not None:
+            _oauth2_login(client, settings, settings.oauth2)
+        elif settings.user:
             client.login(settings.user, settings.password or "")
     except smtplib.SMTPNotSupportedError as err:
         hint = "; try --starttls or --ssl" if settings.security == "plain" else ""
@@ -149,13 +221,36 @@ def _secure_and_login(client: Client, settings: SmtpSettings) -> None:
         raise SendError(f"{settings.address}: {reason}{hint}") from None
     except smtplib.SMTPAuthenticationError as err:
         refusal = redact(reply(err), settings)
+        hint = "; the token may have expired or lack the mail scope" if settings.oauth2 else ""
         raise SendError(
-            f"{settings.address} refused the login for {settings.user!r}: {refusal}"
+            f"{settings.address} refused the login for {settings.user!r}: {refusal}{hint}"
         ) from None
     except ssl.SSLError as err:
         raise SendError(f"TLS with {settings.address} failed: {_tls_reason(err)}") from None
     except (smtplib.SMTPException, OSError) as err:
         raise SendError(f"{settings.address}: {redact(os_reason(err), settings)}") from None
+    except UnicodeError:  # its message would quote a character of the secret
+        raise SendError(
+            f"{settings.address}: the user name or password cannot be sent to this server"
+        ) from None
+
+
+def _oauth2_login(client: Client, settings: SmtpSettings, oauth2: OAuth2Token) -> None:
+    """Sign in with SASL XOAUTH2 or OAUTHBEARER (RFC 7628) and a bearer token."""
+    client.ehlo_or_helo_if_needed()
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    if oauth2.mechanism not in offered:
+        raise SendError(
+            f"{settings.address} does not offer {oauth2.mechanism} sign-in "
+            f"(it offers: {', '.join(offered) or 'no AUTH at all'})"
+        )
+    port = settings.port or _DEFAULT_PORTS[settings.security]
+    first, after_error = oauth2_responses(oauth2, settings.user or "", settings.host, port)
+
+    def respond(challenge: bytes | None = None) -> str:
+        return first if challenge is None else after_error
+
+    client.auth(oauth2.mechanism, respond)
 
 
 def _context(settings: SmtpSettings) -> ssl.SSLContext:
@@ -175,18 +270,13 @@ def os_reason(err: BaseException) -> str:
 
 
 def redact(text: str, settings: SmtpSettings) -> str:
-    """Remove the password, and the forms AUTH PLAIN and LOGIN send it in, from ``text``."""
-    password = settings.password
-    if not password:
-        return text
+    """Remove the password or token, and the forms SASL sends them in, from ``text``."""
     user = settings.user or ""
-    for secret in (
-        password,
-        base64.b64encode(password.encode()).decode(),
-        base64.b64encode(f"\0{user}\0{password}".encode()).decode(),
-    ):
-        text = text.replace(secret, "***")
-    return text
+    secrets = secret_forms(settings.password or "", user)
+    if settings.oauth2 is not None:
+        port = settings.port or _DEFAULT_PORTS[settings.security]
+        secrets += token_forms(settings.oauth2.token, user, settings.host, port)
+    return redact_all(text, secrets)
 
 
 def reply(err: smtplib.SMTPResponseException) -> str:

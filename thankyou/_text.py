@@ -88,3 +88,13 @@ def _checked(text: str, max_length: int) -> str:
     if len(text) > max_length:
         raise ValueError(f"is {len(text):,} characters long; the limit is {max_length:,}")
     return text
+
+
+def possessive(name: str) -> str:
+    """The possessive of a name: ``"Bluefin Analytics"`` -> ``"Bluefin Analytics'"``.
+
+    A name ending in *s* takes the apostrophe alone, as the plural forms most
+    company names end in do ("Bluefin Analytics' reception"); any other name takes
+    *'s* (``"Acme"`` -> ``"Acme's"``). The name itself is never changed.
+    """
+    return f"{name}'" if name[-1:] in ("s", "S") else f"{name}'s"

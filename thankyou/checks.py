@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import facts
+from thankyou import _parsers, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
+from thankyou._wording import wording_findings
+from thankyou._zones import attach_zone
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
@@ -31,7 +33,7 @@ from thankyou.models import Delivery, Interview, Style, ascii_email
 if TYPE_CHECKING:
     from thankyou.letter import Letter
 
-__all__ = ["CODES", "Finding", "check"]
+__all__ = ["CODES", "Finding", "check", "concerning", "letter_findings"]
 
 Level = Literal["error", "warning"]
 
@@ -49,7 +51,18 @@ CODES: dict[str, Level] = {
     "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
+    "unknown-template": "error",
+    "phrase-form": "warning",
+    "greeting": "warning",
+    "concern-unanswered": "warning",
+    "placeholder": "error",
+    "personal-punctuation": "warning",
+    "old-date": "warning",
+    "early-follow-up": "warning",
 }
+
+#: Codes that :func:`letter_findings` returns, about letters rather than facts.
+LETTER_CODES = frozenset({"early-follow-up"})
 
 #: SPEC §7: a thank-you email over this many words is too long.
 MAX_EMAIL_WORDS = 200
@@ -77,12 +90,14 @@ class Finding:
 
 #: What each finding says; the key is the code, or ``code/variant``.
 _SAY = {
-    "missing-contact": "The {what} is missing: {hint}.",
-    "bad-email": 'The address "{address}" is not valid: {reason} Correct it.',
+    # The first three say what `thankyou render` says of the same facts, word for word.
+    "missing-contact": "is required for this delivery: {hint}.",
+    "bad-email": "'{address}' is not a valid email address: {reason}",
     "invalid": "{msg}.",
     "name-spelling": (
         'The name "{name}" and the address {email} disagree ("{word}" against "{piece}"): '
-        "check how this person spells their name, since the letter prints it as written."
+        "check the spelling of the name or of the address, since the letter prints the "
+        "name as written and goes to the address as written."
     ),
     "name-format/lower": (
         '"{name}" is all lower case: write it as the person does (ignore this if they write it so).'
@@ -92,6 +107,11 @@ _SAY = {
         "(ignore this if they write it so)."
     ),
     "name-format/spaces": '"{name}" has stray spaces: remove the extra space.',
+    "name-format/invisible": (
+        '"{name}" holds an invisible character, {char} at position {position}: remove it, '
+        "since it changes how the name is matched and searched but not how it looks."
+    ),
+    "unknown-template": "There is no template {name!r}; choose one of {known}.",
     "duplicate-personal": (
         "{name} gets the same personalised paragraph as {first} ({first_field}): "
         "write one for each person, since panels compare letters."
@@ -116,9 +136,81 @@ _SAY = {
         "The thank-you email to {name} runs to {words} words: keep it to {limit} by "
         "shortening the personal paragraph or the highlights."
     ),
+    "phrase-form/sentence": (
+        '"{value}" is a sentence where a phrase is wanted: the letters set it apart as a '
+        'sentence of its own; a phrase reads better, for example "{example}".'
+    ),
+    "phrase-form/capital": (
+        '"{value}" starts with a capital the letters keep, in case it is a name; '
+        'if it is not, write "{better}".'
+    ),
+    "phrase-form/fragment": (
+        '"{value}" is neither a phrase nor a sentence: write the topic ("my Scala '
+        'experience") or a whole sentence ("I have not used Scala yet.").'
+    ),
+    "phrase-form/thanks": (
+        '{count} sentences of the personal paragraph start with "Thank you", and the letter '
+        "opens with one: say it once, and let the rest say what you took away."
+    ),
+    "phrase-form/answer": (
+        '"{value}" reads as a phrase, but the letters set the answer as a sentence after '
+        '"You asked about …": write it as one, for example "I have started running our '
+        'side project on a managed cluster."'
+    ),
+    "phrase-form/non-answer": (
+        '"{value}" only says it is not known yet: the letters leave it out. Remove it, or '
+        'write what you know, for example "{example}".'
+    ),
+    "phrase-form/they": (
+        '"{value}" speaks of the company\'s people as "they", but the letters go to those '
+        'people: write, for example, "{better}".'
+    ),
+    "phrase-form/article": (
+        '"{value}" reads like a note after "I look forward to the next step:": write "{better}".'
+    ),
+    "phrase-form/title": (
+        'The title "{value}" is all in lower case, and prints so in the address and beside '
+        'the name: write "{better}".'
+    ),
+    "phrase-form/relationship": (
+        '"{value}" cannot follow the reference\'s name ("Sam Ortiz, …, will cover …"), so '
+        'the letters leave it out: write a phrase, for example "{example}".'
+    ),
+    "greeting/honorific": (
+        'The honorific "{honorific}" needs family_name to be used ("Dear {honorific} …,"); '
+        'until then the letter says "Dear {name},". Add family_name.'
+    ),
+    "greeting/own-honorific": (
+        '"{name}" seems to carry its own honorific: write it in honorific = "{prefix}", give '
+        "family_name, and keep name as the person writes it without the honorific."
+    ),
+    "greeting/first-name": (
+        'The letter to {name} opens "Dear {name},": if you are on first-name terms, add '
+        'given_name (the name you call them by) for "Hi …,".'
+    ),
+    "concern-unanswered": (
+        'The concern "{topic}" has no answer: add answer = "…", a sentence on what you are '
+        "doing about it, so the letter does not raise it and leave it open."
+    ),
     "too-long/pages": (
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
         "paragraph or the highlights so it fits on one."
+    ),
+    "placeholder": (
+        '"{value}" is the example that `thankyou new` wrote: replace it with your own, '
+        "or remove the line if it does not apply."
+    ),
+    "personal-punctuation": (
+        'The personalised paragraph for {name} ends "…{end}" without a full stop, question '
+        "or exclamation mark: finish its last sentence."
+    ),
+    "old-date": (
+        "The interview is dated {date}, {days} days ago: check the year, since the letters "
+        "and the plan count from this date."
+    ),
+    "early-follow-up": (
+        "The follow-up to {name} is dated {date}, before {due}, the plan's day for it "
+        "({after} days after the interview): too soon to ask again; write it on {due}."
     ),
 }
 
@@ -135,6 +227,7 @@ def check(
     tz: dt.tzinfo | None = None,
     base_dir: str | Path | None = None,
     template_dirs: Sequence[str | Path] = (),
+    lengths: bool = True,
 ) -> list[Finding]:
     """Return what should be fixed or looked at before the letters are sent.
 
@@ -150,6 +243,8 @@ def check(
             paths (letterhead, signature, fonts) are resolved, as ``load`` does.
         template_dirs: Folders of user templates, searched before the built-ins
             when the letters are composed to measure their length.
+        lengths: Measure the letters (``too-long``): composes them and lays out
+            the paper ones. ``thankyou render`` turns it off, having its own letters.
 
     Returns:
         Findings, errors first, then by field path (``panel[2]`` before ``panel[10]``).
@@ -165,7 +260,7 @@ def check(
     if model is not None:
         findings += [
             f
-            for f in _model_findings(model, _aware(now, tz), tz, template_dirs)
+            for f in _model_findings(model, _aware(now, tz), tz, template_dirs, lengths)
             if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
         ]
     return sorted(findings, key=_sort_key)
@@ -176,13 +271,39 @@ def _model_findings(
     now: dt.datetime,
     tz: dt.tzinfo | None,
     template_dirs: Sequence[str | Path],
+    lengths: bool = True,
 ) -> Iterator[Finding]:
     yield from _name_findings(interview)
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
-    letters = _compose_default(interview, now.date(), template_dirs)
-    yield from _length_findings(interview, letters)
+    yield from _template_findings(interview, template_dirs)
+    for key, field, values in wording_findings(interview):
+        yield _finding(key, field, **values)
+    yield from _placeholder_findings(interview)
+    yield from _punctuation_findings(interview)
+    yield from _old_date(interview, now, tz)
+    if lengths:
+        letters = _compose_default(interview, now.date(), template_dirs)
+        yield from _length_findings(interview, letters)
+
+
+def _template_findings(
+    interview: Interview, template_dirs: Sequence[str | Path]
+) -> Iterator[Finding]:
+    """``unknown-template``: the facts name a template the catalogue does not have."""
+    if interview.template is None:
+        return
+    from thankyou.templating import catalogue
+
+    try:
+        known = [info.name for info in catalogue(template_dirs)]
+    except ThankYouError:  # a broken --templates folder is reported by the command itself
+        return
+    if interview.template not in known:
+        yield _finding(
+            "unknown-template", "template", name=interview.template, known=", ".join(known)
+        )
 
 
 def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
@@ -200,9 +321,7 @@ def _aware(moment: dt.datetime | None, tz: dt.tzinfo | None) -> dt.datetime:
     """Attach a zone to a naive time: ``tz`` if given, else local time with its DST rules."""
     if moment is None:
         return dt.datetime.now(dt.UTC)
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return attach_zone(moment, tz)  # DST gaps and overlaps: see thankyou._zones
 
 
 # -- validation errors as findings ----------------------------------------------------------
@@ -218,6 +337,8 @@ def _validate(
     data: Mapping[str, Any], context: dict[str, Any] | None
 ) -> tuple[Interview | None, list[Finding], set[str]]:
     """Validate a raw mapping; turn its errors into findings and, when possible, patch them."""
+    if unusable := [_bad_text_finding(loc, msg) for loc, msg in _parsers.bad_text(data)]:
+        return None, unusable, set()  # pydantic cannot even describe such text
     try:
         return Interview.model_validate(data, context=context), [], set()
     except ValidationError as err:
@@ -234,6 +355,10 @@ def _validate(
         return None, findings, set()
 
 
+def _bad_text_finding(loc: tuple[str | int, ...], message: str) -> Finding:
+    return _finding("invalid", field_path(loc), msg=message[:1].upper() + message[1:])
+
+
 def _error_finding(error: Any) -> Finding:
     loc, ctx = tuple(error["loc"]), error.get("ctx") or {}
     if error["type"] == "missing_contact":
@@ -243,7 +368,8 @@ def _error_finding(error: Any) -> Finding:
         return _finding("bad-email", field_path(loc), address=ctx["address"], reason=ctx["reason"])
     # Anything else reads as `thankyou render` would report it (paths, "did you mean ...?").
     problem = facts.field_problem(error, {})
-    return _finding("invalid", problem.field, msg=problem.message[:1].upper() + problem.message[1:])
+    # The same words as `thankyou render` prints, so the two commands read alike.
+    return _finding("invalid", problem.field, msg=problem.message)
 
 
 def _patch(data: dict[str, Any], error: Any) -> str:
@@ -307,6 +433,47 @@ def _name_format(field: str, name: str) -> Iterator[Finding]:
         yield _finding("name-format/upper", field, name=name)
     if _STRAY_SPACE.search(name):
         yield _finding("name-format/spaces", field, name=name)
+    if (found := invisible_character(name)) is not None:
+        position, char = found
+        yield _finding("name-format/invisible", field, name=name, char=char, position=position)
+
+
+#: Characters that print as nothing (Unicode category Cf, and a few blank letters).
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+#: ZWNJ and ZWJ shape Arabic-script (Persian, Urdu...), Syriac and Indic names
+#: (Unicode Standard §23.2); beside letters of those scripts they are part of the spelling.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINING_SCRIPTS = (
+    (0x0600, 0x08FF),  # Arabic, Syriac, Thaana, NKo, Arabic Extended
+    (0x0900, 0x0DFF),  # Devanagari ... Sinhala
+    (0x0F00, 0x0FFF),  # Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0xFB50, 0xFDFF),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFEFE),  # Arabic Presentation Forms-B
+)
+
+
+def invisible_character(name: str) -> tuple[int, str] | None:
+    """The first invisible character in a name as (1-based position, ``U+XXXX NAME``).
+
+    ZWNJ and ZWJ count only where no neighbour belongs to a script that uses them.
+    """
+    import unicodedata
+
+    for index, char in enumerate(name):
+        if unicodedata.category(char) != "Cf" and char not in _BLANK_LETTERS:
+            continue
+        if char in _JOINERS and _joins(name[index - 1 : index] + name[index + 1 : index + 2]):
+            continue
+        label = unicodedata.name(char, "").title() or "an unnamed format character"
+        return index + 1, f"U+{ord(char):04X} ({label})"
+    return None
+
+
+def _joins(neighbours: str) -> bool:
+    return any(lo <= ord(c) <= hi for c in neighbours for lo, hi in _JOINING_SCRIPTS)
 
 
 # -- personal paragraphs ----------------------------------------------------------------------
@@ -405,3 +572,128 @@ def _panel_letters(interview: Interview, letters: Sequence[Letter]) -> Iterator[
     for letter in letters:
         if letter.recipient.name in index:
             yield index[letter.recipient.name], letter
+
+
+# -- left from `thankyou new`, unfinished, in the wrong year, too early ---------------------------
+
+
+def _placeholder_findings(interview: Interview) -> Iterator[Finding]:
+    from thankyou._placeholders import placeholders  # late: reads the starter file
+
+    for field, value in placeholders(interview.model_dump(mode="json")):
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        yield _finding("placeholder", field, value=shown.replace("\n", ", "))
+
+
+#: Sentence-final punctuation (Latin, CJK, Arabic, Devanagari, Ethiopic), and what may follow it.
+_FINAL = ".!?…。！？؟।።"
+_CLOSERS = "\"'”’»)]）」』"
+
+
+def _punctuation_findings(interview: Interview) -> Iterator[Finding]:
+    for i, member in enumerate(interview.panel):
+        text = (member.personal or "").rstrip().rstrip(_CLOSERS)
+        if text and text[-1] not in _FINAL:
+            end = _ending(member.personal or "")
+            yield _finding(
+                "personal-punctuation", f"panel[{i}].personal", name=member.name, end=end
+            )
+
+
+def _ending(text: str, width: int = 20) -> str:
+    """The last words of ``text``, about ``width`` characters, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    tail = flat[-width:]
+    return tail.split(" ", 1)[-1] if not flat[-width - 1].isspace() else tail
+
+
+#: An interview longer ago than this is most likely dated in the wrong year.
+OLD_AFTER = dt.timedelta(days=60)
+
+
+def _old_date(interview: Interview, now: dt.datetime, tz: dt.tzinfo | None) -> Iterator[Finding]:
+    since = now - _aware(interview.when, tz)
+    if since > OLD_AFTER:
+        yield _finding("old-date", "date", date=interview.when.date().isoformat(), days=since.days)
+
+
+def letter_findings(
+    interview: Interview, letters: Sequence[Letter], *, tz: dt.tzinfo | None = None
+) -> list[Finding]:
+    """Findings about the letters themselves, for ``thankyou render``: a follow-up too early.
+
+    A follow-up letter dated before the plan's follow-up day (``early-follow-up``)
+    asks again before the candidate could have heard back. The plan and this
+    check count the same day (:func:`thankyou.planner.followup_date`), so
+    following the plan never draws the warning.
+    """
+    follow_ups = [letter for letter in letters if letter.template.startswith("follow-up/")]
+    if not follow_ups:
+        return []
+    from thankyou.planner import followup_date  # late: the planner imports the composer
+
+    due, _ = followup_date(interview, tz=tz)
+    after = (due - _aware(interview.when, tz).date()).days
+    return [
+        _finding(
+            "early-follow-up",
+            "date",
+            name=letter.recipient.name,
+            date=_day(letter.date),
+            due=_day(due),
+            after=after,
+        )
+        for letter in follow_ups
+        if letter.date < due
+    ]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+# -- which findings concern which letters (for `thankyou render`) -----------------------------
+
+#: Findings that concern one family of letters only: the 24-hour rule and the personalised
+#: paragraph are the thank-you letters'; the decision date is the follow-up's.
+_ONLY_FOR = {
+    "late": "thank-you",
+    "missing-personal": "thank-you",
+    "duplicate-personal": "thank-you",
+    "personal-punctuation": "thank-you",
+    "too-long": "thank-you",
+    "early-follow-up": "follow-up",
+}
+_PERSON = re.compile(r"^(panel\[\d+\]|references\[\d+\]|recruiter)(?=$|[.\[])")
+
+
+def concerning(
+    findings: Sequence[Finding], interview: Interview, letters: Sequence[Letter]
+) -> list[Finding]:
+    """The findings that concern ``letters``: about the interview, or about one of their readers.
+
+    A finding about a person (``panel[1].personal``) concerns only the letters
+    to that person; some concern one family only (``late`` the thank-you
+    letters, ``early-follow-up`` the follow-up).
+    """
+    readers = {path for letter in letters for path in _reader_paths(interview, letter)}
+    families = {letter.template.split("/", 1)[0] for letter in letters}
+    kept = []
+    for finding in findings:
+        family = _ONLY_FOR.get(finding.code)
+        if family is not None and family not in families:
+            continue
+        person = _PERSON.match(finding.field)
+        if person is None or person.group(1) in readers:
+            kept.append(finding)
+    return kept
+
+
+def _reader_paths(interview: Interview, letter: Letter) -> Iterator[str]:
+    name = letter.recipient.name
+    yield from (f"panel[{i}]" for i, m in enumerate(interview.panel) if m.name == name)
+    yield from (f"references[{i}]" for i, r in enumerate(interview.references) if r.name == name)
+    if interview.recruiter is not None and interview.recruiter.name == name:
+        yield "recruiter"

@@ -40,11 +40,13 @@ from thankyou._cli_common import (
     plural,
     warn,
 )
+from thankyou._cli_drafts import drafts_command
 from thankyou._cli_send import send_command
 from thankyou.batch import Composed, compose_files
 from thankyou.errors import FactsError, ThankYouError
-from thankyou.facts import Loaded, parse
+from thankyou.facts import Loaded, parse, person_path
 from thankyou.letter import Letter
+from thankyou.models import Delivery
 from thankyou.output import Item, WriteReport, atomic_write, formats_for
 
 
@@ -85,7 +87,10 @@ def main() -> None:
     show_default=True,
     callback=parse_formats,
     metavar="FORMATS",
-    help="auto (email -> .eml, post and hand -> .pdf), pdf, docx, email, text, or a list: pdf,docx",
+    help=(
+        "auto (email -> .eml, post and hand -> .pdf), pdf, docx, email, text, envelope, "
+        "or a list: pdf,docx"
+    ),
 )
 @click.option(
     "-o",
@@ -101,7 +106,7 @@ def main() -> None:
 @TEMPLATES
 @click.option(
     "--paper",
-    type=click.Choice(["letter", "a4"]),
+    type=click.Choice(["letter", "a4"], case_sensitive=False),
     help="Paper size, overriding the facts' [style].",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist (otherwise they are kept).")
@@ -126,6 +131,11 @@ def main() -> None:
 @click.option(
     "--smtputf8", is_flag=True, help="Allow addresses with non-ASCII before the @ (RFC 6531)."
 )
+@click.option(
+    "--allow-missing-glyphs",
+    is_flag=True,
+    help="Write PDF and DOCX letters even when no font can draw a character of a name.",
+)
 def render(
     facts: tuple[Path, ...],
     formats: str,
@@ -139,6 +149,7 @@ def render(
     candidate: Path | None,
     today: dt.datetime | None,
     smtputf8: bool,
+    allow_missing_glyphs: bool,
 ) -> None:
     """Write one letter per reader for each FACTS file (or folder of them).
 
@@ -152,7 +163,7 @@ def render(
         files(facts, candidate), template, candidate=candidate, template_dirs=template_dirs,
         today=today.date() if today else None, paper=paper, jobs=jobs,
     )  # fmt: skip
-    letters: Iterable[Letter] = _letters(composed, report)
+    letters: Iterable[Letter] = _letters(composed, report, _asks_envelope(formats))
     total = None
     if sys.stderr.isatty():
         # A progress bar needs the count first. Without one, letters stream from the
@@ -165,20 +176,42 @@ def render(
             thankyou.write(
                 letters, out_dir, formats, overwrite=force, jobs=jobs, dry_run=dry_run,
                 on_item=console.show, report=report,
-                options={"email": {"smtputf8": True}} if smtputf8 else None,
+                options=_options(smtputf8=smtputf8, allow_missing_glyphs=allow_missing_glyphs),
             )  # fmt: skip
         except KeyboardInterrupt:
             interrupted = True
+    for note in report.unreachable:
+        echo_err(f"note: {note}")
     _summary(report, dry_run, interrupted)
     sys.exit(INTERRUPTED if interrupted else 0 if report.ok else 1)
 
 
-def _letters(composed: Iterable[Composed], report: WriteReport) -> Iterator[Letter]:
+def _options(*, smtputf8: bool, allow_missing_glyphs: bool) -> dict[str, dict[str, Any]] | None:
+    """Per-format render options from the command line's flags (None: all defaults)."""
+    options: dict[str, dict[str, Any]] = {}
+    if smtputf8:
+        options["email"] = {"smtputf8": True}
+    if allow_missing_glyphs:
+        for fmt in ("pdf", "docx", "envelope"):
+            options[fmt] = {"allow_missing_glyphs": True}
+    return options or None
+
+
+def _asks_envelope(formats: str) -> bool:
+    return any(name.strip().lower() == "envelope" for name in formats.split(","))
+
+
+def _letters(
+    composed: Iterable[Composed], report: WriteReport, envelopes: bool = False
+) -> Iterator[Letter]:
     """Yield the letters; record failed interviews in ``report`` and show input warnings."""
     for one in composed:
         warn(one.warnings, report.notes)
         report.errors.extend(one.errors)
-        yield from one.letters
+        for letter in one.letters:
+            if envelopes and letter.delivery is Delivery.email:
+                echo_err(f"note: {one.source}: no envelope for {letter.recipient.name}: by email")
+            yield letter
 
 
 def _screen_lines() -> int:
@@ -297,9 +330,10 @@ def check(facts: tuple[Path, ...], candidate: Path | None, now: dt.datetime | No
 
 def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
     """(level, text) for each finding; a file that did not load gives its problems as errors."""
+    facts = None
     if loaded.error is not None:
         facts = _raw_facts(loaded)
-        if facts is None:  # a syntax error, or a spreadsheet row: only the problems are known
+        if not facts:  # a syntax error, an empty file, a spreadsheet row: only the problems
             return [
                 ("error", _problem_text(problem.line, str(problem)))
                 for problem in loaded.error.problems
@@ -310,8 +344,10 @@ def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
     else:
         assert loaded.interview is not None
         findings = thankyou.check(loaded.interview, now=now)
+    names = facts or loaded.interview or {}
     return [
-        (f.level, f"{f.field + ': ' if f.field else ''}{f.message} [{f.code}]") for f in findings
+        (f.level, f"{person_path(f.field, names) + ': ' if f.field else ''}{f.message} [{f.code}]")
+        for f in findings
     ]
 
 
@@ -363,6 +399,8 @@ def plan_command(
         assert one.interview is not None
         the_plan = thankyou.plan(one.interview, now)
         click.echo(("\n" if shown else "") + the_plan.table(), nl=False)  # a blank line between
+        for note in the_plan.notes:
+            echo_err(f"note: {note}")
         shown = True
         if ics is not None:
             failed |= not _write_ics(ics, the_plan.to_ics(), force)
@@ -380,6 +418,86 @@ def _write_ics(path: Path, data: bytes, force: bool) -> bool:
         return False
     echo_err(f"Wrote {path}; import it into your calendar.")
     return True
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+@cli.command(short_help="Write one HTML page to review every letter before sending.")
+@FACTS
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="letters",
+    show_default=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for preview.html.",
+)
+@TEMPLATE
+@TEMPLATES
+@CANDIDATE
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+    help="Date on the letters (default: today).",
+)  # fmt: skip
+@NOW
+@click.option("--force", is_flag=True, help="Replace a preview.html that thankyou did not write.")
+def preview(
+    facts: tuple[Path, ...],
+    out_dir: Path,
+    template: str | None,
+    template_dirs: tuple[Path, ...],
+    candidate: Path | None,
+    today: dt.datetime | None,
+    now: dt.datetime | None,
+    force: bool,
+) -> None:
+    """Write DIR/preview.html, one page to look over every letter of FACTS before sending.
+
+    Each letter is shown as its reader sees it, with its findings beside it, and
+    the plan below; the page needs no network and no script.
+
+    A preview.html written by an earlier preview is replaced; any other file of
+    that name is kept unless --force. Exit status 1 when a facts file cannot be
+    read (the page still shows the rest).
+    """
+    from thankyou.review import GENERATOR
+
+    check_template(template, template_dirs)
+    loaded = list(load_files(facts, candidate, []))
+    page = thankyou.preview(
+        loaded, template=template, template_dirs=template_dirs,
+        today=today.date() if today else None, now=now,
+    )  # fmt: skip
+    path = out_dir / "preview.html"
+    ours = _written_by(path, GENERATOR)
+    try:
+        written = atomic_write(path, page.encode("utf-8"), overwrite=force or ours)
+    except OSError as err:
+        echo_err(f"error: cannot write {path}: {err.strerror or err}")
+        sys.exit(1)
+    if not written:
+        echo_err(f"error: {path} exists and is not a thankyou preview; use --force to replace it")
+        sys.exit(1)
+    click.echo(str(path))
+    failed = sum(one.error is not None for one in loaded)
+    tail = (
+        f"; {plural(failed, 'facts file')} could not be read (shown on the page)" if failed else ""
+    )
+    echo_err(f"Wrote {path}: open it in a browser to review the letters{tail}.")
+    sys.exit(1 if failed else 0)
+
+
+def _written_by(path: Path, generator: str) -> bool:
+    """True when ``path`` is a page an earlier preview wrote (so it may be replaced)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{generator}">'.encode() in head
 
 
 # --- templates and new --------------------------------------------------------------------------
@@ -427,3 +545,4 @@ def new(path: Path, force: bool) -> None:
 
 
 cli.add_command(send_command)
+cli.add_command(drafts_command)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from thankyou import templating
+from thankyou import _context, _prose, templating
 from thankyou.errors import FactsError, TemplateError
 from thankyou.letter import Letter, Recipient
 from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference
@@ -20,12 +19,6 @@ from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Referen
 __all__ = ["compose", "compose_each", "default_template"]
 
 Person = Interviewer | Reference | Recruiter
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def default_template(interview: Interview, member: Interviewer) -> str:
@@ -138,7 +131,7 @@ def _letter(
     template_dirs: Sequence[str | Path],
 ) -> Letter:
     recipient, delivery = _addressing(interview, person)
-    context = _context(interview, person, day, delivery)
+    context = _context.build(interview, person, day, delivery)
     parts = templating.render_parts(template, context, template_dirs)
     return Letter(
         template=template,
@@ -146,6 +139,11 @@ def _letter(
         recipient=recipient,
         delivery=delivery,
         date=day,
+        dated=_prose.date_en(
+            _prose.day_ref(day, day, read_now=True, us_order=interview.style.paper == "letter"),
+            weekday=False,
+            year=True,
+        ),
         subject=parts.subject,
         salutation=parts.salutation,
         paragraphs=parts.paragraphs,
@@ -170,40 +168,3 @@ def _addressing(interview: Interview, person: Person) -> tuple[Recipient, Delive
         return recipient, person.delivery
     company = person.agency if isinstance(person, Recruiter) else None
     return Recipient(name=person.name, company=company, email=person.email), Delivery.email
-
-
-def _context(
-    interview: Interview, person: Person, day: dt.date, delivery: Delivery
-) -> dict[str, Any]:
-    us_order = interview.style.paper == "letter"
-    return {
-        "interview": interview,
-        "candidate": interview.candidate,
-        "company": interview.company,
-        "position": interview.position,
-        "location": interview.location,
-        "highlights": interview.highlights,
-        "concerns": interview.concerns,
-        "next_steps": interview.next_steps,
-        "decision_within_days": interview.decision_within_days,
-        "panel": interview.panel,
-        "primary": interview.primary,
-        "recruiter": interview.recruiter,
-        "references": interview.references,
-        "recipient": person,
-        "interview_day": _day(interview.when.date(), us_order),
-        "letter_date": _day(day, us_order, weekday=False),
-        # "Today" only where the reader gets the letter today: a posted or hand-delivered
-        # letter arrives later, and "today" would then be wrong.
-        "same_day": interview.when.date() == day and delivery is Delivery.email,
-        "us_dates": us_order,
-    }
-
-
-def _day(day: dt.date, us_order: bool, *, weekday: bool = True) -> str:
-    """'Tuesday, November 24' on Letter paper, 'Tuesday 24 November' on A4."""
-    month = _MONTHS[day.month - 1]
-    date = f"{month} {day.day}" if us_order else f"{day.day} {month}"
-    if not weekday:
-        return date
-    return f"{_WEEKDAYS[day.weekday()]}{',' if us_order else ''} {date}"

@@ -16,6 +16,7 @@ This module imports nothing from the rest of the package.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class ThankYouError(Exception):
@@ -29,6 +30,19 @@ class ThankYouError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle rebuilds an exception by calling its class with ``args`` alone, which loses
+        # the keyword-only attributes (template, format, ...) or fails outright. Restoring
+        # the instance's state instead lets a worker process hand an error back whole.
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
+
+def _restore(cls: type[ThankYouError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -40,9 +54,19 @@ class FieldProblem:
     message: str
     #: Line in the source file, when the parser tells us.
     line: int | None = None
+    #: The name of the person the field belongs to (``panel[2]`` is Tomás O'Neill), if known.
+    who: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return f"{self.where}: {self.message}" if self.field else self.message
+
+    @property
+    def where(self) -> str:
+        """The field path with the person it belongs to: ``panel[2] (Tomás O'Neill).emial``."""
+        if not self.who:
+            return self.field
+        head, dot, rest = self.field.partition(".")
+        return f"{head} ({self.who}){dot}{rest}"
 
 
 class FactsError(ThankYouError, ValueError):

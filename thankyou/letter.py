@@ -83,10 +83,19 @@ class Letter:
     position: str = ""
     #: Paper, font and layout from the facts file; ``render(style=...)`` overrides it.
     style: Style = field(default_factory=Style)
+    #: The date line as composed ("November 25, 2026"); decided once, when the letter
+    #: is written, so that a style given at render time changes the layout only.
+    dated: str = ""
 
     @property
     def date_line(self) -> str:
-        """The date as the letter prints it: US order on Letter paper, else day first."""
+        """The date as the letter prints it: US order on Letter paper, else day first.
+
+        A composed letter carries its date line (``dated``); only a Letter built
+        by hand without one has it worked out here from its style.
+        """
+        if self.dated:
+            return self.dated
         month = _MONTHS[self.date.month - 1]
         if self.style.paper == "letter":
             return f"{month} {self.date.day}, {self.date.year}"

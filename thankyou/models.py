@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,7 @@ from thankyou import _text
 
 __all__ = [
     "Candidate",
+    "Concern",
     "Delivery",
     "Interview",
     "Interviewer",
@@ -64,13 +66,22 @@ Block = Annotated[str, BeforeValidator(_require_str), AfterValidator(_text.clean
 
 def _validate_email(value: str) -> str:
     try:
-        return email_validator.validate_email(value.strip(), check_deliverability=False).normalized
+        result = email_validator.validate_email(value.strip(), check_deliverability=False)
     except email_validator.EmailNotValidError as err:
         raise PydanticCustomError(
             "bad_email",
             "'{address}' is not a valid email address: {reason}",
             {"address": value if len(value) <= 80 else value[:79] + "…", "reason": str(err)},
         ) from None
+    if len(result.local_part.encode()) > 64:  # RFC 5321 §4.5.3.1.1: 64 octets at most
+        raise PydanticCustomError(
+            "bad_email",
+            "'{address}' is not a valid email address: {reason}",
+            {"address": value if len(value) <= 80 else value[:79] + "…",
+             "reason": f"the part before the @ is {len(result.local_part.encode())} bytes long, "
+                       "and the most a mail server must accept is 64."},
+        )  # fmt: skip
+    return result.normalized
 
 
 Email = Annotated[str, BeforeValidator(_require_str), AfterValidator(_validate_email)]
@@ -106,6 +117,11 @@ class Delivery(enum.StrEnum):
     hand = "hand"
 
 
+def _lower(value: Any) -> Any:
+    # A choice reads the same in any case: delivery = "Post", paper = "A4".
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
@@ -125,10 +141,14 @@ class Interviewer(_Model):
     name: Line
     honorific: Line | None = None
     family_name: Line | None = None
+    #: The name used on first-name terms ("Mei"); never derived from ``name``.
+    given_name: Line | None = None
+    #: The whole greeting line, used verbatim ("Dear Professor Okafor,").
+    salutation: Line | None = None
     title: Line | None = None
     email: Email | None = None
     address: AddressLines = []
-    delivery: Delivery = Delivery.email
+    delivery: Annotated[Delivery, BeforeValidator(_lower)] = Delivery.email
     primary: bool = False
     personal: Block | None = None
 
@@ -161,6 +181,8 @@ class Recruiter(_Model):
     """The recruiter who arranged the interview."""
 
     name: Line
+    given_name: Line | None = None
+    salutation: Line | None = None
     agency: Line | None = None
     phone: Line | None = None
     email: Email | None = None
@@ -175,6 +197,8 @@ class Reference(_Model):
     """A reference to brief before the employer calls."""
 
     name: Line
+    given_name: Line | None = None
+    salutation: Line | None = None
     relationship: Phrase | None = None
     email: Email
     phone: Line | None = None
@@ -184,6 +208,25 @@ class Reference(_Model):
     def salutation_name(self) -> str:
         """The name after "Dear"."""
         return self.name
+
+
+def _concern_table(value: Any) -> Any:
+    # The first form, a plain string, is a concern raised by no one in particular.
+    return {"topic": value} if isinstance(value, str) else value
+
+
+class Concern(_Model):
+    """A problem area from the interview, and what the candidate is doing about it."""
+
+    #: What was asked about, as a phrase ("my Kubernetes experience").
+    topic: Phrase
+    #: Panel members who raised it (their ``name`` or ``given_name``); empty: everyone.
+    raised_by: list[Line] = []
+    #: What the candidate is doing about it, as a sentence.
+    answer: Phrase | None = None
+
+
+ConcernEntry = Annotated[Concern, BeforeValidator(_concern_table)]
 
 
 def _resolve_path(value: Any, info: ValidationInfo) -> Any:
@@ -220,33 +263,87 @@ def _letterhead(value: Any, info: ValidationInfo) -> Any:
 class Style(_Model):
     """How documents look: paper, font, layout, letterhead and signature."""
 
-    paper: Literal["letter", "a4"] = "letter"
-    font: Literal["serif", "sans"] = "serif"
-    layout: Literal["block", "window"] = "block"
+    paper: Annotated[Literal["letter", "a4"], BeforeValidator(_lower)] = "letter"
+    font: Annotated[Literal["serif", "sans"], BeforeValidator(_lower)] = "serif"
+    layout: Annotated[Literal["block", "window"], BeforeValidator(_lower)] = "block"
     #: ``True`` builds a letterhead from the candidate; a path uses that image.
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     signature: ExistingFile | None = None
     extra_fonts: list[ExistingFile] = []
+    #: Envelope size for ``-f envelope``: ``None`` follows the paper (US #10 with
+    #: Letter, DL with A4); ``"c5"`` or ``"c6"`` for those ISO 269 sizes.
+    envelope: Literal["us10", "dl", "c5", "c6"] | None = None
+    #: ``-f auto`` also writes an envelope for each letter that goes by post or hand.
+    envelopes: bool = False
 
 
 def _parse_when(value: Any) -> Any:
     # A date-only string must stay a date, not become midnight; a number (20261124)
     # must not become a Unix timestamp in 1970.
     if isinstance(value, dt.date):
-        return value
+        return _within_years(value)
     if isinstance(value, str):
         text = value.strip()
         try:
-            if len(text) == 10:
-                return dt.date.fromisoformat(text)
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed: dt.date = (
+                dt.date.fromisoformat(text)
+                if len(text) == 10
+                else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            )
         except ValueError:
             pass
+        else:
+            return _within_years(parsed)
     raise PydanticCustomError(
         "bad_date",
         "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
         {"value": "" if value is None else str(value)},
     )
+
+
+#: The years an interview date may fall in. Far enough from year 1 and year 9999
+#: that moving to another time zone or counting weeks ahead stays on the calendar.
+YEARS = (1900, 2999)
+
+
+def _within_years(value: dt.date) -> dt.date:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise PydanticCustomError(
+            "bad_date",
+            "'{value}' is not a plausible interview date; the year must be between "
+            "{first} and {last}",
+            {"value": value.isoformat(), "first": YEARS[0], "last": YEARS[1]},
+        )
+    return value
+
+
+def _country(value: Any) -> Any:
+    """ISO 3166-1 alpha-2 (``US``), or ISO 3166-2 with a subdivision (``DE-BY``), upper-cased.
+
+    The ``holidays`` package must know the country (and subdivision).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(
+        r"[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?", value.strip()
+    ):
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not an ISO 3166 country code such as US or DE (or DE-BY for a region)"
+            ", or leave country out",
+            {"value": str(value)[:40]},
+        )
+    code = value.strip().upper()
+    from thankyou._holidays import known_country  # lazy: the holidays package is large
+
+    if not known_country(code):
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not a country or region whose public holidays are known: use an "
+            "ISO 3166 code such as US, GB or DE-BY, or leave country out",
+            {"value": code},
+        )
+    return code
 
 
 class Interview(_Model):
@@ -258,14 +355,18 @@ class Interview(_Model):
     location: Line | None = None
     decision_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
     highlights: list[Phrase] = Field(default=[], max_length=10)
-    concerns: list[Phrase] = Field(default=[], max_length=5)
+    concerns: list[ConcernEntry] = Field(default=[], max_length=5)
     next_steps: Phrase | None = None
+    #: How the candidate's experience meets the team's need (phrase or sentence).
+    fit: Phrase | None = None
     template: Line | None = None
     candidate: Candidate
     panel: list[Interviewer] = Field(min_length=1, max_length=50)
     recruiter: Recruiter | None = None
     references: list[Reference] = Field(default=[], max_length=20)
     style: Style = Style()
+    #: ISO 3166 country (``US``) or region (``DE-BY``) whose public holidays the plan avoids.
+    country: Annotated[str, BeforeValidator(_country)] | None = None
 
     @field_validator("panel")
     @classmethod
@@ -278,6 +379,20 @@ class Interview(_Model):
                 {"first": primaries[0], "second": primaries[1]},
             )
         return panel
+
+    @model_validator(mode="after")
+    def _concerns_name_the_panel(self) -> Interview:
+        known = {m.name for m in self.panel} | {m.given_name for m in self.panel if m.given_name}
+        for i, concern in enumerate(self.concerns):
+            for j, name in enumerate(concern.raised_by):
+                if name not in known:
+                    names = ", ".join(repr(m.name) for m in self.panel)
+                    raise PydanticCustomError(
+                        "unknown_raiser",
+                        "'{name}' is not on the panel; use a panel member's name: {names}",
+                        {"name": name, "names": names, "field": f"concerns[{i}].raised_by[{j}]"},
+                    )
+        return self
 
     @property
     def primary(self) -> Interviewer:

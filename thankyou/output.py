@@ -24,11 +24,11 @@ import time
 import unicodedata
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from thankyou.errors import RenderWarning, ThankYouError
 from thankyou.letter import Letter
@@ -52,6 +52,10 @@ _RESERVED = frozenset(
 )
 
 
+#: What became of one file of a run ("planned": a dry run's answer).
+ItemStatus = Literal["planned", "written", "skipped", "failed"]
+
+
 @dataclass(frozen=True)
 class Item:
     """One file of a run: a letter in one format, and what happened to it."""
@@ -59,8 +63,7 @@ class Item:
     letter: Letter
     format: str
     path: Path
-    #: "written", "skipped", "failed" or "planned" (dry run).
-    status: str = "planned"
+    status: ItemStatus = "planned"
     #: Why it was skipped or failed, or warnings it rendered with.
     messages: tuple[str, ...] = ()
 
@@ -74,10 +77,13 @@ class WriteReport:
     errors: list[str] = field(default_factory=list)
     #: Warnings about the input (e.g. a spreadsheet header with stray spaces).
     notes: list[str] = field(default_factory=list)
+    #: Formats left out for a reader they cannot reach (an .eml for someone without an
+    #: email address), one sentence each; not failures.
+    unreachable: list[str] = field(default_factory=list)
     #: Temporaries left by an interrupted earlier run, removed by this one.
     cleaned: list[Path] = field(default_factory=list)
 
-    def _with(self, status: str) -> list[Item]:
+    def _with(self, status: ItemStatus) -> list[Item]:
         return [item for item in self.items if item.status == status]
 
     @property
@@ -114,21 +120,39 @@ class WriteReport:
 def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]:
     """Resolve the formats of one letter; ``auto`` follows its delivery (email -> .eml, else .pdf).
 
+    ``auto`` adds the envelope of a posted or handed letter when its style asks
+    for envelopes; ``envelope`` is left out for a letter that goes by email.
+
     Raises:
         ValueError: for an unknown format name.
     """
     names = formats.split(",") if isinstance(formats, str) else list(formats)
     resolved: list[str] = []
     for name in (n.strip().lower() for n in names):
-        if name == "auto":
-            name = "email" if letter.delivery is Delivery.email else "pdf"
-        if name not in FORMATS:
-            raise ValueError(
-                f"unknown format {name!r}; choose from auto, {', '.join(sorted(FORMATS))}"
-            )
-        if name not in resolved:
-            resolved.append(name)
+        for one in _auto(letter) if name == "auto" else (name,):
+            if one not in FORMATS:
+                raise ValueError(
+                    f"unknown format {one!r}; choose from auto, {', '.join(sorted(FORMATS))}"
+                )
+            if one not in resolved and not (one == "envelope" and _by_email(letter)):
+                resolved.append(one)
     return tuple(resolved)
+
+
+def _by_email(letter: Letter) -> bool:
+    return letter.delivery is Delivery.email
+
+
+def _auto(letter: Letter) -> tuple[str, ...]:
+    """Email -> .eml; post and hand -> .pdf, and the envelope with ``[style] envelopes = true``.
+
+    A letter in the window layout shows its address through the envelope's window: no
+    envelope to print.
+    """
+    if _by_email(letter):
+        return ("email",)
+    printed = letter.style.envelopes and letter.style.layout != "window"
+    return ("pdf", "envelope") if printed else ("pdf",)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -166,7 +190,8 @@ def write(
         letters: Letters from :func:`thankyou.compose`.
         out_dir: The output folder (created when missing).
         formats: ``"auto"`` (email -> ``.eml``, post and hand -> ``.pdf``), a
-            format name, a comma-separated list, or a sequence of names.
+            format name, a comma-separated list, or a sequence of names. A reader
+            without an email address gets no ``.eml``; ``unreachable`` of the report says so.
         overwrite: Replace existing files; otherwise they are kept and reported as skipped.
         jobs: Worker processes rendering and writing in parallel; the report keeps
             the order of the letters.
@@ -188,11 +213,37 @@ def write(
         if dry_run
         else _run(planned, _Job(_Settings(root, overwrite, options or {}), report), jobs)
     )
-    for item in done:
-        report.items.append(item)
-        if on_item is not None:
-            on_item(item)
+    try:
+        for item in done:
+            _take(item, report, on_item)
+    except KeyboardInterrupt:
+        _finish_in_flight(done, report, on_item)
+        raise
     return report
+
+
+def _take(item: Item, report: WriteReport, on_item: Callable[[Item], None] | None) -> None:
+    report.items.append(item)  # first, so an on_item that stops the run cannot lose it
+    if on_item is not None:
+        on_item(item)
+
+
+def _finish_in_flight(
+    done: Generator[Item, None, None], report: WriteReport, on_item: Callable[[Item], None] | None
+) -> None:
+    """After Ctrl-C, report the letters workers were already writing: they reach the disk.
+
+    The interrupt is passed into the generator, which stops starting letters and
+    yields those in hand; so the report counts exactly the files on disk.
+    """
+    try:
+        item = done.throw(KeyboardInterrupt())
+        while True:
+            with contextlib.suppress(KeyboardInterrupt):
+                _take(item, report, on_item)
+            item = next(done)
+    except (KeyboardInterrupt, StopIteration):
+        return
 
 
 # --- paths ----------------------------------------------------------------------------------
@@ -204,9 +255,18 @@ def _plan(
     taken: set[Path] = {item.path for item in report.items}
     for letter in letters:
         for fmt in formats_for(letter, formats):
+            if fmt == "email" and letter.recipient.email is None:
+                report.unreachable.append(_no_address(letter))
+                continue
             path = _unique(_relative_path(letter, fmt), taken)
             taken.add(path)
             yield Item(letter, fmt, root / path)
+
+
+def _no_address(letter: Letter) -> str:
+    """The note for a reader an email cannot reach: skipped, not a failure of the run."""
+    how = {Delivery.post: "by post", Delivery.hand: "by hand"}.get(letter.delivery, "otherwise")
+    return f"{letter.recipient.name} has no email address (goes {how}): no .eml written"
 
 
 def _relative_path(letter: Letter, fmt: str) -> Path:
@@ -214,6 +274,8 @@ def _relative_path(letter: Letter, fmt: str) -> Path:
     stem = safe_name(letter.recipient.name)
     if family != "thank-you":
         stem = f"{stem}-{safe_name(family)}"
+    if fmt == "envelope":  # beside the letter: tomas-oneill.pdf, tomas-oneill-envelope.pdf
+        stem = f"{stem}-envelope"
     return Path(safe_name(letter.company, fallback="interview"), f"{stem}.{EXTENSIONS[fmt]}")
 
 
@@ -234,9 +296,10 @@ def _inside(path: Path, root: Path) -> bool:
 # --- rendering and writing ------------------------------------------------------------------
 
 
-def _dry(items: Iterable[Item], overwrite: bool) -> Iterator[Item]:
+def _dry(items: Iterable[Item], overwrite: bool) -> Generator[Item, None, None]:
     for item in items:
-        if not item.path.exists():
+        # A symlink counts as there even when it leads nowhere, as atomic_write counts it.
+        if not (item.path.exists() or item.path.is_symlink()):
             yield item
         elif overwrite:
             yield replace(item, messages=("exists; would be overwritten",))
@@ -244,7 +307,7 @@ def _dry(items: Iterable[Item], overwrite: bool) -> Iterator[Item]:
             yield replace(item, status="skipped", messages=("exists; use --force to overwrite",))
 
 
-def _run(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
+def _run(items: Iterable[Item], job: _Job, jobs: int) -> Generator[Item, None, None]:
     if jobs <= 1:
         for item in items:
             job.prepare(item)
@@ -266,6 +329,9 @@ def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
     # A bounded window of batches keeps memory flat however long the run is,
     # while results are still reported in the order the letters came.
     window: deque[tuple[list[Item], concurrent.futures.Future[list[_Outcome]]]] = deque()
+    # The finished batch being reported; items leave it as they are yielded, so an
+    # interrupt between two of them still reports the rest (their files exist).
+    pending: list[Item] = []
     try:
         for batch in _batches(items, job, jobs):
             try:
@@ -277,13 +343,18 @@ def _parallel(items: Iterable[Item], job: _Job, jobs: int) -> Iterator[Item]:
             # Report what is done without waiting, so this process goes on composing
             # and submitting while the workers render; wait only when the window is full.
             while window and (window[0][1].done() or len(window) >= jobs * _WINDOW_PER_JOB):
-                yield from _results(*window.popleft())
+                pending = list(_results(*window.popleft()))
+                while pending:
+                    yield pending.pop(0)
         while window:
-            yield from _results(*window.popleft())
+            pending = list(_results(*window.popleft()))
+            while pending:
+                yield pending.pop(0)
     except KeyboardInterrupt:
         # Letters already with a worker are finished anyway: report them before stopping.
         for _, future in window:
             future.cancel()
+        yield from pending
         for batch, future in window:
             if not future.cancelled():
                 yield from _results(batch, future)
@@ -354,7 +425,7 @@ _WORKER_DIED = "the process writing it stopped unexpectedly; run again"
 class _Outcome(TypedDict):
     """What became of one item: its new status and messages."""
 
-    status: str
+    status: ItemStatus
     messages: tuple[str, ...]
 
 

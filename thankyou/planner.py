@@ -20,13 +20,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from thankyou._text import possessive
+from thankyou._zones import attach_zone
 from thankyou.composer import default_template
 from thankyou.models import Delivery, Interview, Interviewer
 
 if TYPE_CHECKING:
     import icalendar
 
-__all__ = ["Plan", "Step", "plan"]
+__all__ = ["Plan", "Step", "followup_date", "plan"]
 
 #: The facts have no end time; the recruiter call comes this long after the start.
 ASSUMED_LENGTH = dt.timedelta(hours=1)
@@ -81,6 +83,8 @@ class Plan:
     created: dt.datetime
     #: Identifies the interview across regenerations (company, position, day, candidate).
     identity: str
+    #: Things to know about how the dates were worked out (e.g. no country: weekends only).
+    notes: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
@@ -169,8 +173,8 @@ def plan(
 
     Args:
         interview: The interview.
-        now: When the plan is made; the recruiter call is due then at the
-            earliest. Defaults to the current time; a naive value is local time.
+        now: When the plan is made, against which steps are marked overdue.
+            Defaults to the current time; a naive value is local time.
         tz: The zone of naive times; defaults to the machine's local zone.
 
     Returns:
@@ -179,10 +183,11 @@ def plan(
     """
     now = _aware(now or dt.datetime.now(dt.UTC), tz)
     start = _aware(interview.when, tz)
-    steps = [*_recruiter(interview, start, now), *_thank_yous(interview, start)]
+    steps = [*_recruiter(interview, start), *_thank_yous(interview, start)]
     steps += _references(interview, start)
     follow_up = _follow_up_due(interview, start, tz)
-    steps += [_follow_up(interview, follow_up), _keep_searching(interview, follow_up)]
+    _, holiday = followup_date(interview, tz=tz)
+    steps += [_follow_up(interview, follow_up, holiday), _keep_searching(interview, follow_up)]
     rank = {s.key: i for i, s in enumerate(steps)}
     # The recruiter call comes first even when the plan is made late and the letters are
     # already overdue: it is due "at once", and its feedback may shape the letters (SPEC §1).
@@ -192,24 +197,58 @@ def plan(
     # Not the time of day: a rescheduled hour should update the events, not duplicate them.
     parts = (interview.company, interview.position, day, interview.candidate.email)
     identity = "\x1f".join(p.casefold() for p in parts)
-    return Plan(title=title, steps=tuple(steps), created=now, identity=identity)
+    notes = () if interview.country else (NO_COUNTRY_NOTE,)
+    return Plan(title=title, steps=tuple(steps), created=now, identity=identity, notes=notes)
+
+
+#: Said once per plan when the facts name no country.
+NO_COUNTRY_NOTE = (
+    "no country in the facts, so the follow-up skips weekends but not public holidays; "
+    'add country = "US" (or DE, GB, DE-BY, ...) to skip those too'
+)
+
+
+def followup_date(
+    interview: Interview, *, tz: dt.tzinfo | None = None
+) -> tuple[dt.date, str | None]:
+    """The follow-up day, and the name of the public holiday that moved it, if one did.
+
+    Counted on the interview's own calendar: 2 days after when they decide
+    within a week, else 7, then moved past weekends and the public holidays of
+    ``interview.country`` (weekends only without one).
+
+    Args:
+        interview: The interview.
+        tz: The zone of a naive interview time; defaults to the machine's.
+
+    Returns:
+        ``(day, holiday)``: ``holiday`` is the name of the holiday the day was
+        moved off (e.g. "Thanksgiving Day"), for a letter that says "after the
+        holiday"; None when no holiday moved it.
+    """
+    from thankyou._holidays import next_working_day
+
+    start = _aware(interview.when, tz)
+    soon = interview.decision_within_days is not None and interview.decision_within_days <= 7
+    day = start.date() + dt.timedelta(days=2 if soon else 7)
+    return next_working_day(day, interview.country)
 
 
 def _aware(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
     """A naive time is local: in ``tz``, else the machine's zone (``astimezone`` applies DST)."""
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return attach_zone(moment, tz)  # DST gaps and overlaps: see thankyou._zones
 
 
-def _recruiter(interview: Interview, start: dt.datetime, now: dt.datetime) -> Iterator[Step]:
+def _recruiter(interview: Interview, start: dt.datetime) -> Iterator[Step]:
     recruiter = interview.recruiter
     if recruiter is None:
         return
     reach = " or ".join(x for x in (recruiter.phone, recruiter.email) if x)
     agency = f" ({recruiter.agency})" if recruiter.agency else ""
     yield Step(
-        due=max(now, start + ASSUMED_LENGTH).astimezone(start.tzinfo),  # shown in one zone
+        # Right after the interview, whenever the plan is made: a regenerated plan must not
+        # move the call to the minute it was regenerated (a plan made late shows it overdue).
+        due=start + ASSUMED_LENGTH,
         action="Call the recruiter for feedback",
         who=recruiter.name,
         how="phone",
@@ -242,7 +281,8 @@ def _thank_you_details(member: Interviewer, company: str) -> str:
     elif member.delivery is Delivery.post:
         where = "Post it to " + ", ".join(member.address)
     else:
-        where = f"Print and sign it, then hand it to them or leave it at {company}'s reception"
+        reception = f"{possessive(company)} reception"
+        where = f"Print and sign it, then hand it to them or leave it at {reception}"
     role = f", {member.title}" if member.title else ""
     return f"Thank {member.name}{role}, within 24 hours of the interview. {where}."
 
@@ -266,25 +306,24 @@ def _references(interview: Interview, start: dt.datetime) -> Iterator[Step]:
 
 
 def _follow_up_due(interview: Interview, start: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
-    """SPEC §8: 2 days after when they decide within a week, else 7; a weekend moves to Monday.
+    """SPEC §8: 2 days after when they decide within a week, else 7; off weekends and holidays.
 
     The day is counted on the interview's own calendar (its offset), not in UTC:
     a Wednesday 23:30 -06:00 interview is a Wednesday one, though it is Thursday in UTC.
     """
-    soon = interview.decision_within_days is not None and interview.decision_within_days <= 7
-    day = start.date() + dt.timedelta(days=2 if soon else 7)
-    if day.weekday() >= 5:  # Saturday 5, Sunday 6 -> Monday
-        day += dt.timedelta(days=7 - day.weekday())
+    day, _ = followup_date(interview, tz=tz)
     naive = dt.datetime.combine(day, MORNING)
     if interview.when.tzinfo is None and tz is None:
-        return naive.astimezone()  # the local zone as it is on that day (DST)
+        return attach_zone(naive, None)  # the local zone as it is on that day (DST)
     return naive.replace(tzinfo=start.tzinfo)
 
 
-def _follow_up(interview: Interview, due: dt.datetime) -> Step:
+def _follow_up(interview: Interview, due: dt.datetime, holiday: str | None = None) -> Step:
     contact = interview.primary
     said = interview.decision_within_days
     when = f"They said they would decide within {said} days. " if said is not None else ""
+    if holiday is not None:
+        when += f"Moved past {holiday}. "
     return Step(
         due=due,
         action="Follow up on the decision",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import smtplib
 import time
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from thankyou._sendlog import SendLog, open_log, read_log
+from thankyou._sendlog import LogBusy, SendLog, open_log, read_log
 from thankyou._smtp import Client, Security, SmtpSettings, os_reason, redact, session
 from thankyou.errors import RenderError, SendError
 from thankyou.letter import Letter
@@ -154,15 +155,51 @@ def send(
         connection, failed login) sets ``report.error``; it does not raise.
 
     Raises:
-        SendError: when the log cannot be read or is in use by another run.
+        SendError: when the log cannot be read or has a damaged line, or the
+            rate is not a finite number of at least :data:`MIN_RATE`. A log another run holds for
+            longer than :data:`thankyou._sendlog.LOCK_WAIT` seconds sets
+            ``report.error`` instead: nothing is sent.
     """
     log_path = Path(log_path)
     report = SendReport(log_path, dry_run)
     notify = _collector(report, on_progress)
-    done = read_log(log_path)
+    pace = _Pacer(rate_per_minute)
+    letters = list(letters)
+    order: dict[str, int] = {}
+    if dry_run:
+        _run(letters, read_log(log_path), None, order, notify, smtputf8, bcc_self)
+    else:
+        try:
+            # Locked before it is read and until the last line is written: a second
+            # run started meanwhile waits, then sees everything this one sent.
+            with open_log(log_path) as log:
+                queue = _run(letters, log.records, log, order, notify, smtputf8, bcc_self)
+                if limit is not None and limit <= 0:  # nothing may go out: do not even connect
+                    _leave(queue, notify, _OVER_LIMIT)
+                elif queue:
+                    _deliver(queue, settings, log, report, notify, limit, pace)
+        except LogBusy as err:
+            report.error = err
+            _run(letters, {}, None, order, notify, smtputf8, bcc_self, busy=True)
+    # Progress came in the order things happened; the report follows the letters.
+    report.entries.sort(key=lambda entry: order[entry.key])
+    return report
+
+
+def _run(
+    letters: list[Letter],
+    done: dict[str, dict[str, Any]],
+    log: SendLog | None,
+    order: dict[str, int],
+    notify: Callable[[SendEntry], None],
+    smtputf8: bool,
+    bcc_self: bool,
+    *,
+    busy: bool = False,
+) -> list[tuple[Letter, _Outgoing]]:
+    """Report what will not be sent; return the queue of what will (none without a log)."""
     now = dt.datetime.now().astimezone()
     queue: list[tuple[Letter, _Outgoing]] = []
-    order: dict[str, int] = {}
     for letter in letters:
         outcome = _triage(letter, done, now, smtputf8, bcc_self)
         key = letter_key(letter)
@@ -171,18 +208,17 @@ def send(
         order.setdefault(key, len(order))
         if isinstance(outcome, SendEntry):
             notify(outcome)
-        elif dry_run:
-            notify(SendEntry(letter, letter_key(letter), "would-send"))
+        elif busy:
+            notify(SendEntry(letter, key, "not-attempted", "another run is using the send log"))
+        elif log is None:
+            notify(SendEntry(letter, key, "would-send"))
         else:
             queue.append((letter, outcome))
-    if limit is not None and limit <= 0:  # nothing may go out: do not even connect
-        _leave(queue, notify, _OVER_LIMIT)
-    elif queue:
-        _deliver(queue, settings, report, notify, limit, rate_per_minute)
-    # Progress came in the order things happened; the report follows the letters.
-    report.entries.sort(key=lambda entry: order[entry.key])
-    return report
+    return queue
 
+
+#: The slowest rate :func:`send` accepts: one message an hour (a wait must stay finite).
+MIN_RATE = 1 / 60
 
 _OVER_LIMIT = "over --limit; run again to send it"
 
@@ -249,16 +285,16 @@ def _outgoing(letter: Letter, now: dt.datetime, smtputf8: bool, bcc_self: bool) 
 def _deliver(
     queue: list[tuple[Letter, _Outgoing]],
     settings: SmtpSettings,
+    log: SendLog,
     report: SendReport,
     notify: Callable[[SendEntry], None],
     limit: int | None,
-    rate_per_minute: float | None,
+    pace: _Pacer,
 ) -> None:
-    """Open the log and the connection, then send until done, limited or stopped."""
+    """Open the connection, then send until done, limited or stopped."""
     todo = list(queue)
     try:
-        with open_log(report.log_path) as log, session(settings) as client:
-            pace = _Pacer(rate_per_minute)
+        with session(settings) as client:
             while todo and (limit is None or len(report.having("sent")) < limit):
                 letter, outgoing = todo.pop(0)
                 pace.wait()
@@ -309,15 +345,21 @@ _UNCERTAIN = (
 
 def _log(log: SendLog, record: dict[str, Any], letter: Letter) -> None:
     """Record a delivery; if that fails, stop before anything else is sent."""
+    log.keep = True  # a letter went out: the log stays, even if its line cannot be written
     try:
         log.append(record)
     except OSError as err:
-        raise SendError(
+        line = json.dumps(record, ensure_ascii=False)
+        raise _Unrecorded(
             f"the letter to {_who(letter)} went out but could not be recorded in {log.path} "
-            f"({err.strerror or err}); add this line to the log by hand before running again, "
-            f"or it will be sent twice: {json.dumps(record, ensure_ascii=False)}",
+            f"({err.strerror or err}).\nBefore running again, add this line at the end of "
+            f"{log.path}, or that letter will be sent twice:\n{line}",
             recipient=letter.recipient.name,
         ) from None
+
+
+class _Unrecorded(SendError):
+    """A letter went out, but its log line could not be written."""
 
 
 def _transmit(client: Client, outgoing: _Outgoing) -> None:
@@ -372,9 +414,16 @@ def _who(letter: Letter) -> str:
 
 def _with_resume_hint(err: SendError, report: SendReport, left: int) -> SendError:
     """Say what was done, where it is recorded, and that running again finishes the job."""
-    sent = len(report.having("sent"))
+    sent = len(report.having("sent")) - isinstance(err, _Unrecorded)
     rest = left + len(report.having("failed"))  # a failed letter goes out once it is fixed
     done = f"{sent} sent and recorded in {report.log_path}" if sent else "nothing was sent"
+    if isinstance(err, _Unrecorded):
+        done = f"{sent} other(s) sent and recorded" if sent else "nothing else was sent"
+        return SendError(
+            f"stopped: {err.message}\n{done}; once that line is added, run the same command "
+            f"again to send the other {rest}",
+            recipient=err.recipient,
+        )
     return SendError(
         f"stopped: {err.message}\n{done}; fix the problem and run the same command again "
         f"to send the other {rest}: what the log holds is skipped",
@@ -386,6 +435,8 @@ class _Pacer:
     """Keep at most ``rate`` messages a minute by waiting between them."""
 
     def __init__(self, rate: float | None) -> None:
+        if rate is not None and not (math.isfinite(rate) and rate >= MIN_RATE):
+            raise SendError(f"the rate must be at least {MIN_RATE:g} a minute, not {rate!r}")
         self.interval = 60.0 / rate if rate else 0.0
         self.last: float | None = None
 

@@ -27,7 +27,8 @@ import jinja2
 import jinja2.meta
 import jinja2.nodes
 
-from thankyou import _sandbox
+from thankyou import _prose, _sandbox
+from thankyou._typography import SmartQuotes
 from thankyou.errors import TemplateError
 
 __all__ = [
@@ -214,6 +215,7 @@ def _environment(user_dirs: tuple[str, ...]) -> _sandbox.LetterSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
+        extensions=[SmartQuotes],  # ’ “ ” in the templates' own prose, never in values
     )
     env.filters.update(
         join_and=_join_and,
@@ -222,6 +224,7 @@ def _environment(user_dirs: tuple[str, ...]) -> _sandbox.LetterSandbox:
         name_title=_name_title,
         stop=_stop,
     )
+    env.filters.update(_prose.FILTERS)  # fitting values to sentences: lists, dates, titles
     env.globals.update(BR=BREAK, SECTION=SECTION)
     return env
 

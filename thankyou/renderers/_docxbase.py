@@ -27,8 +27,8 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Twips
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
@@ -446,6 +446,7 @@ def _add_letterhead_image(
     if not in_header:
         inline = document.part.new_pic_inline(str(path), Emu(width), Emu(height))
         inline.docPr.set("id", str(LETTERHEAD_IMAGE_ID))
+        _zero_inset(inline)
         return etree.tostring(inline), height / _EMU_PER_PT
     header = document.sections[0].first_page_header
     header.is_linked_to_previous = False
@@ -453,6 +454,7 @@ def _add_letterhead_image(
     paragraph.style = document.styles[STYLE_NAMES["letterhead_image"]]
     inline = header.part.new_pic_inline(str(path), Emu(width), Emu(height))
     inline.docPr.set("id", str(LETTERHEAD_IMAGE_ID))
+    _zero_inset(inline)
     paragraph.add_run()._r.add_drawing(inline)
     return etree.tostring(inline), height / _EMU_PER_PT
 
@@ -462,8 +464,23 @@ def _add_signature(document: Document, path: Path) -> bytes:
     width, height = fit(path, SIGNATURE_MAX_WIDTH, SIGNATURE_HEIGHT)
     inline = document.part.new_pic_inline(str(path), Emu(width), Emu(height))
     inline.docPr.set("id", str(SIGNATURE_IMAGE_ID))
+    _zero_inset(inline)
     xml: bytes = etree.tostring(inline)
     return xml
+
+
+def _zero_inset(inline: etree._Element) -> None:
+    """No space around a picture and no effect margin (ECMA-376 Part 1, §20.4.2.8, §20.4.2.6).
+
+    Without the attributes Word and LibreOffice may add their default
+    distance from text, which pushes a letterhead as wide as the text column
+    beyond the margins or onto a second line.
+    """
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
+    extent = inline.find(qn("wp:extent"))
+    effect = OxmlElement("wp:effectExtent", attrs={"l": "0", "t": "0", "r": "0", "b": "0"})
+    extent.addnext(effect)
 
 
 def fit(path: Path, max_width: float, max_height: float) -> tuple[int, int]:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
 
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
-from thankyou.renderers import _docxbase
+from thankyou.renderers import _docxbase, _shaping, _sysfonts
 from thankyou.renderers._docxbase import STYLE_NAMES
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "clean",
     "image",
     "is_rtl",
+    "missing_fonts",
     "one_line",
     "paragraph",
     "runs",
@@ -183,18 +187,110 @@ def write(
             # the left edge: a Hebrew name stays flush left in the address block.
             set_property(p, "w:jc", val="right")
     for segment, segment_rtl in runs(text, rtl):
-        run = etree.SubElement(p, R)
-        if size or segment_rtl:
-            run.append(_run_properties(size, segment_rtl))
-        append_text(run, segment)
+        for piece, font in script_runs(segment):
+            run = etree.SubElement(p, R)
+            if size or segment_rtl or font:
+                run.append(_run_properties(size, segment_rtl, font))
+            append_text(run, piece)
 
 
-def _run_properties(size: float | None, rtl: bool) -> etree._Element:
-    # Children in CT_RPr order: sz, szCs, ..., rtl, cs. w:rtl makes Word order
-    # and shape the run as right-to-left script, w:cs use its complex-script font.
-    xml = _docxbase.size_xml(size) if size else ""
-    xml += "<w:rtl/><w:cs/>" if rtl else ""
+def _run_properties(size: float | None, rtl: bool, font: ScriptFont | None) -> etree._Element:
+    # Children in CT_RPr order: rFonts, sz, szCs, ..., rtl, cs. w:rtl makes Word
+    # order and shape the run as right-to-left script, w:cs use its complex-script
+    # font. A run in a script the style's font lacks names a font that has it in
+    # every slot (ECMA-376 Part 1, §17.3.2.26), so whichever slot Word or
+    # LibreOffice picks for its characters, the font can draw them.
+    xml = ""
+    if font is not None:
+        hint = ' w:hint="eastAsia"' if font.east_asian else ""
+        name = escape_attribute(font.family)
+        xml += f"<w:rFonts w:ascii={name} w:hAnsi={name} w:eastAsia={name} w:cs={name}{hint}/>"
+    xml += _docxbase.size_xml(size) if size else ""
+    xml += "<w:rtl/><w:cs/>" if rtl else "<w:cs/>" if font is not None and font.complex else ""
     return parse_xml(f"<w:rPr {nsdecls('w')}>{xml}</w:rPr>")
+
+
+# --- fonts for scripts the style's font cannot hold ---------------------------------------------
+
+# Times New Roman and Arial (and their twins, Liberation) hold Latin, Greek,
+# Cyrillic, Hebrew, punctuation and symbols; from Armenian on, a script needs a
+# font of its own, except Vietnamese (Latin Extended Additional), the punctuation
+# and symbol blocks, variation selectors and emoji, which every system falls back for.
+_OTHER_SCRIPT = re.compile(
+    "[\u0530-\u058f\u0600-\u1dff\u2c00-\u2dff\u2e80-\ufaff\ufb1d-\ufdff\ufe10-\ufe1f"
+    "\ufe30-\ufe4f\ufe70-\ufefe\uff00-\uffef\U00010000-\U0001efff\U00020000-\U0003ffff]"
+)
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+)
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    """An installed font to name for a run in a script the style's font lacks."""
+
+    family: str
+    #: CJK: Word takes such characters' font from the East Asian slot.
+    east_asian: bool
+    #: Arabic, Hebrew, Indic, Thai...: the complex-script slot.
+    complex: bool
+
+
+def _font_for(char: str) -> ScriptFont | None:
+    found = _sysfonts.find(char, serif=_serif.get())
+    if found is None:
+        return None
+    return ScriptFont(found.family, _CJK.match(char) is not None, _shaping.needs_shaping(char))
+
+
+def script_runs(text: str) -> list[tuple[str, ScriptFont | None]]:
+    """Split text into runs by the font they need (None: the style's font).
+
+    Spaces and punctuation stay in the run before them, so a name in another
+    script is one run.
+    """
+    if not _OTHER_SCRIPT.search(text):
+        return [(text, None)]
+    result: list[tuple[str, ScriptFont | None]] = []
+    for char in text:
+        if result and (unicodedata.category(char)[0] == "M" or char in "\u200c\u200d"):
+            result[-1] = (result[-1][0] + char, result[-1][1])  # a mark stays with its letter
+            continue
+        font = _font_for(char) if _OTHER_SCRIPT.match(char) else None
+        if result and (font == result[-1][1] or (font is None and not char.isalnum())):
+            result[-1] = (result[-1][0] + char, result[-1][1])
+        else:
+            result.append((char, font))
+    return result
+
+
+def missing_fonts(text: str) -> list[str]:
+    """Characters of ``text`` in a script the style's font lacks and no installed font has."""
+    lost: list[str] = []
+    for char in _OTHER_SCRIPT.findall(text):
+        if char not in lost and _font_for(char) is None and unicodedata.category(char)[0] == "L":
+            lost.append(char)
+    return lost
+
+
+#: Whether the letter being written is set in a serif face (installed fonts are chosen to match).
+_serif: ContextVar[bool] = ContextVar("serif", default=True)
+
+
+def use_serif(serif: bool) -> Token[bool]:
+    """Choose serif (True) or sans (False) installed fonts for the letter being written."""
+    return _serif.set(serif)
+
+
+def done_with_serif(token: Token[bool]) -> None:
+    """Undo :func:`use_serif`."""
+    _serif.reset(token)
+
+
+def escape_attribute(value: str) -> str:
+    """``value`` as a quoted XML attribute value."""
+    return quoteattr(value)
 
 
 def append_text(run: etree._Element, text: str) -> None:

@@ -6,6 +6,7 @@ rendering library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MM = 72 / 25.4
@@ -89,3 +90,68 @@ LETTER = Page(
 WINDOW_INSET = 0.125 * INCH
 
 PAGES = {"a4": A4, "letter": LETTER}
+
+#: Sizes tried, largest first, until the recipient block fits its window: body size
+#: (at its own and at a tighter leading), then smaller.
+WINDOW_SIZES = ((BODY_SIZE, BODY_LEADING), (BODY_SIZE, 13.0), (10.0, 12.0), (9.0, 10.5), (8.0, 9.5))
+_AT_BODY_SIZE = 2
+
+
+@dataclass(frozen=True)
+class WindowFit:
+    """How the recipient block is set in the envelope window."""
+
+    lines: tuple[str, ...]
+    size: float
+    leading: float
+    #: The title line was left out so that the block could stay larger.
+    dropped_title: bool
+    #: False when even the smallest size does not fit (the block then runs below the window).
+    fits: bool
+
+
+def fit_window(
+    block: tuple[str, ...],
+    title: str | None,
+    measure: Callable[[tuple[str, ...], float, float], bool],
+) -> WindowFit:
+    """Choose the lines and size of the address in the window.
+
+    A typesetter keeps the address at body size and shortens it before
+    setting it smaller: the recipient's title (the second line) goes first,
+    since the post needs only name, company and address. Only then is the
+    text made smaller. ``measure(lines, size, leading)`` says whether lines fit.
+    """
+    short = tuple(line for i, line in enumerate(block) if not (title and i == 1 and line == title))
+    tries = [block, short] if short != block else [block]
+    for lines in tries:
+        for size, leading in WINDOW_SIZES[:_AT_BODY_SIZE]:
+            if measure(lines, size, leading):
+                return WindowFit(lines, size, leading, lines != block, True)
+    for size, leading in WINDOW_SIZES[_AT_BODY_SIZE:]:
+        if measure(short, size, leading):
+            return WindowFit(short, size, leading, short != block, True)
+    return WindowFit(short, *WINDOW_SIZES[-1], dropped_title=short != block, fits=False)
+
+
+#: A short letter is moved down the page by at most this much (six lines of body text) ...
+BALANCE_MAX = 6 * BODY_LEADING
+#: ... of which at most three lines open the space between the date and the address.
+BALANCE_MID_MAX = 3 * BODY_LEADING
+
+
+def balance(free: float) -> tuple[float, float]:
+    """Extra space above the date and between the date and the address of a short letter.
+
+    A letter that fills half a page looks abandoned at the top of it. As a
+    typesetter would, half of the free space (up to six lines) moves the text
+    down: two thirds of it open the gap between the date and the address,
+    the rest goes above the date, so the block stays together and the letter
+    ends nearer the foot of the page. ``free`` is the empty height under the
+    letter, in points; nothing moves when it is not positive.
+    """
+    if free <= 0:
+        return 0.0, 0.0
+    extra = min(free / 2, BALANCE_MAX)
+    mid = min(round(extra * 2 / 3), BALANCE_MID_MAX)
+    return float(round(extra - mid)), float(mid)

@@ -8,28 +8,52 @@ its own (the speed target of SPEC §11).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 
 from reportlab.lib.colors import black
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-__all__ = ["Together", "UnruntedParagraph", "spaced", "style"]
+from thankyou.renderers import _pdffonts, _pdfshape, _shaping
+
+__all__ = [
+    "BidiParagraph",
+    "BlockParagraph",
+    "Together",
+    "UnruntedParagraph",
+    "spaced",
+    "style",
+    "style_for",
+]
 
 
 # --- styles: built once per process ------------------------------------------------------------
 
 
 @functools.cache
-def style(font: str, size: float, leading: float, cjk: bool = False) -> ParagraphStyle:
-    """Return the paragraph style for one font, size and leading (cached for the process)."""
+def style(
+    font: str, size: float, leading: float, cjk: bool = False, shaping: bool = False
+) -> ParagraphStyle:
+    """Return the paragraph style for one font, size and leading (cached for the process).
+
+    ``shaping`` sets the text through HarfBuzz (Arabic, Indic, Thai...); it is
+    off for other text because it costs time on every word.
+    """
     return ParagraphStyle(
-        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}",
+        name=f"{font}-{size}-{leading}{'-cjk' if cjk else ''}{'-shaped' if shaping else ''}",
+        shaping=1 if shaping else 0,
         fontName=font,
         fontSize=size,
         leading=leading,
         textColor=black,
         splitLongWords=1,  # a 300-character URL wraps inside the margins (ROBUSTNESS §2)
+        # No squeezing of spaces to fit one more word (reportlab's default allows 5%):
+        # Word and LibreOffice never do it in flush-left text, so the DOCX of a letter
+        # breaks its lines where the PDF does.
+        spaceShrinkage=0,
         wordWrap="CJK" if cjk else None,
         allowWidows=0,  # no lone first or last line of a paragraph across a page break
         allowOrphans=0,
@@ -62,6 +86,10 @@ class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no ty
         self.width = availWidth
         return (availWidth, self.height)
 
+    def runt_free_width(self, availWidth: float) -> float:
+        """The width the paragraph is set at inside ``availWidth`` (after :meth:`wrap`)."""
+        return self.__dict__.get("_chosen", {}).get(availWidth, availWidth)  # type: ignore[no-any-return]
+
     def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
         super().wrap(availWidth, availHeight)
         count = len(self.blPara.lines)
@@ -73,6 +101,14 @@ class UnruntedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no ty
             if len(self.blPara.lines) == count and _words(self.blPara.lines[-1]) > 1:
                 return availWidth * shrink
         super().wrap(availWidth, availHeight)
+        return availWidth
+
+
+class BlockParagraph(UnruntedParagraph):
+    """Lines set as given (an address block): line breaks made once per width, no runt check."""
+
+    def _runt_free_width(self, availWidth: float, availHeight: float) -> float:
+        Paragraph.wrap(self, availWidth, availHeight)
         return availWidth
 
 
@@ -107,7 +143,119 @@ class Together(Flowable):  # type: ignore[misc]
             part.drawOn(self.canv, 0, y)
 
 
+def style_for(text: str, font: str, size: float, leading: float) -> ParagraphStyle:
+    """The style for a paragraph of ``text``: CJK line breaking and shaping where it needs them.
+
+    Renderers building Paragraphs from :func:`_pdffonts.markup` use this, so
+    Arabic, Indic and Thai text is shaped (with the ``shaping`` extra).
+    """
+    cjk = shaping = False
+    if not text.isascii():  # one scan for almost every paragraph
+        cjk = _pdffonts.is_cjk(text)
+        shaping = _shaping.needs_shaping(text) and _shaping.available()
+    return style(font, size, leading, cjk, shaping)
+
+
 @functools.cache
 def spaced(style: ParagraphStyle, after: float) -> ParagraphStyle:
     """``style`` with ``after`` points of space after each paragraph (cached)."""
     return ParagraphStyle(f"{style.name}+{after}", parent=style, spaceAfter=after)
+
+
+# --- right-to-left text that wraps ----------------------------------------------------------------
+
+
+class BidiParagraph(Flowable):  # type: ignore[misc]
+    """A paragraph with right-to-left text that may take several lines.
+
+    The Unicode Bidirectional Algorithm reorders each *line* (UAX #9, rule
+    L2), after the text is broken into lines in reading order. reportlab
+    breaks the text it is given from left to right, so reordering the whole
+    paragraph first would put its last words on the first line. Here the
+    text is broken greedily at the width first, each line is put in display
+    order with the paragraph's direction, and an inner Paragraph sets the
+    lines as given. A right-to-left paragraph is set flush right.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        fonts: _pdffonts.Fonts,
+        missing: _pdffonts.MissingText,
+        where: str,
+        style: ParagraphStyle,
+    ) -> None:
+        super().__init__()
+        self.text, self.fonts, self.missing, self.where = text, fonts, missing, where
+        self.rtl = _shaping.base_is_rtl(text)
+        self.style = _flush_right(style) if self.rtl else style
+        self._inner: Paragraph | None = None
+        self._width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self._paragraph(availWidth).wrap(availWidth, availHeight)
+        self.width, self.height = width, height
+        return (width, height)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return list(self._paragraph(availWidth).split(availWidth, availHeight))
+
+    def draw(self) -> None:
+        assert self._inner is not None  # wrap comes first
+        self._inner.drawOn(self.canv, 0, 0)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def runt_free_width(self, availWidth: float) -> float:
+        """The full width: lines are broken here, never narrowed."""
+        return availWidth
+
+    def _paragraph(self, width: float) -> Paragraph:
+        if self._inner is None or self._width != width:
+            lines = [
+                _pdffonts.markup_line(line, self.fonts, self.missing, self.where, self.rtl)
+                for line in self._lines(width)
+            ]
+            self._inner, self._width = Paragraph("<br/>".join(lines), self.style), width
+        return self._inner
+
+    def _lines(self, width: float) -> list[str]:
+        """The text broken greedily into lines of at most ``width`` points, in reading order."""
+        lines: list[str] = []
+        for logical in self.text.split("\n"):
+            current, used = "", 0.0
+            for token in _TOKENS.findall(logical):
+                advance = self._measure(token)
+                if token.isspace():
+                    if current:  # spaces at the start of a line are dropped, as reportlab does
+                        current, used = current + token, used + advance
+                elif current and used + advance > width:
+                    lines.append(current.rstrip())
+                    current, used = token, advance
+                else:
+                    current, used = current + token, used + advance
+            lines.append(current.rstrip())
+        return lines
+
+    def _measure(self, token: str) -> float:
+        size = self.style.fontSize
+        shaping = _shaping.available()
+        total = 0.0
+        for run in _pdffonts.display_runs(token, self.fonts, self.missing, self.where, self.rtl):
+            if shaping and _shaping.needs_shaping(run.text):
+                total += _pdfshape.shape_run(run.text, run.font, size)[1]
+            else:
+                total += pdfmetrics.stringWidth(run.text, run.font, size)
+        return total
+
+
+_TOKENS = re.compile(r"\s+|\S+")
+
+
+@functools.cache
+def _flush_right(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)

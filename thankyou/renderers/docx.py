@@ -6,7 +6,9 @@ Times New Roman / Arial, the metric twins of the bundled Liberation fonts, so
 lines break alike. Every paragraph carries a named style (``Sender``,
 ``Letter Date``, ``Recipient``, ``Salutation``, ``Body``, ``Closing``,
 ``Signature Space``, ``Signature``) and no run carries direct formatting, so a
-user restyles the whole letter by editing a style.
+user restyles the whole letter by editing a style. The one exception is the
+font of a run in a script Times New Roman and Arial lack (Arabic, Devanagari,
+Chinese...): it names an installed font that has the script.
 
 Speed: styles, page setup, headers and images are prepared once per process
 and style (:mod:`thankyou.renderers._docxbase`); a letter fills copies of the
@@ -20,9 +22,10 @@ import dataclasses
 import datetime as dt
 import io
 import math
+import warnings
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.image.exceptions import (
     InvalidImageStreamError,
@@ -34,31 +37,48 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
-from thankyou.errors import RenderError
+from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
 from thankyou.renderers import _docxbase, _docxtext, _images, _layout
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP
 
+if TYPE_CHECKING:
+    from thankyou.renderers.pdf import Measure
+
 __all__ = ["render"]
 
 
-def render(letter: Letter, style: Style, /, *, invariant: bool = False, **options: Any) -> bytes:
+def render(
+    letter: Letter,
+    style: Style,
+    /,
+    *,
+    invariant: bool = False,
+    allow_missing_glyphs: bool = False,
+    **options: Any,
+) -> bytes:
     """Return ``letter`` as the bytes of a .docx file.
+
+    Text in a script Times New Roman and Arial lack (Arabic, Devanagari,
+    Chinese...) names an installed font that has it, in the East Asian and
+    complex-script slots too, so Word and LibreOffice draw it in that font.
 
     Args:
         letter: The letter to render.
         style: Paper, font, layout, letterhead and signature.
         invariant: Fix every timestamp (core properties and zip entries) so the
             same letter always gives the same bytes.
+        allow_missing_glyphs: Write the letter even when no installed font has
+            the script of a name (recipient, salutation, candidate).
         **options: Options of other formats; ignored.
 
     Returns:
         The document, ready to write to a ``.docx`` file.
 
     Raises:
-        RenderError: when an image cannot be read or placed, or python-docx
-            refuses the content.
+        RenderError: when an image cannot be read or placed, python-docx
+            refuses the content, or no font is known for a name's script.
     """
     if style != letter.style:  # the date line follows the paper (Letter.date_line)
         letter = dataclasses.replace(letter, style=style)
@@ -68,6 +88,37 @@ def render(letter: Letter, style: Style, /, *, invariant: bool = False, **option
     ):
         if isinstance(image, Path):
             _images.check(image, where, format="docx", recipient=letter.recipient.name)
+    if not allow_missing_glyphs:
+        _refuse_names_without_a_font(letter)
+    token = _docxtext.use_serif(style.font == "serif")
+    try:
+        return _render(letter, style, invariant)
+    finally:
+        _docxtext.done_with_serif(token)
+
+
+#: Fields whose every character must be drawn (as in pdf.py).
+_NAME_FIELDS = ("recipient.name", "salutation", "sender.name", "signature")
+
+
+def _refuse_names_without_a_font(letter: Letter) -> None:
+    values = (letter.recipient.name, letter.salutation, letter.sender.name, letter.signature)
+    for where, text in zip(_NAME_FIELDS, values, strict=True):
+        lost = _docxtext.missing_fonts(text)
+        if lost:
+            points = ", ".join(f"U+{ord(c):04X}" for c in lost)
+            raise RenderError(
+                f"{where}: no installed font has {''.join(lost)} ({points}), so Word would "
+                "show boxes or a stranger's font. Install a TrueType font for this script "
+                "(Debian: fonts-noto-core for Arabic, Indic and Thai, fonts-wqy-zenhei for "
+                "Chinese, Japanese and Korean) or pass allow_missing_glyphs=True "
+                "(--allow-missing-glyphs)",
+                format="docx",
+                recipient=letter.recipient.name,
+            )
+
+
+def _render(letter: Letter, style: Style, invariant: bool) -> bytes:
     try:
         base = _docxbase.base_for(style)
         parts = {
@@ -98,6 +149,7 @@ _SIGNATURE_PAD = "60"
 
 def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     """The main part: the letter's paragraphs in reading order, then the page setup."""
+    measured = _measure(letter, style)
     root = parse_xml(base.templates[base.document])
     body = root[0]
     section = body[-1]  # w:sectPr: paper size, margins, headers; from the base
@@ -106,13 +158,18 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
         _window_head(body, letter, style, base)
         _docxtext.paragraph(body, "date", letter.date_line)
     else:
+        sender = []
         if style.letterhead is False:
-            _docxtext.block(body, "sender", letter.sender_block)
-        _docxtext.paragraph(body, "date", letter.date_line)
+            sender = _docxtext.block(body, "sender", letter.sender_block)
+        date = _docxtext.paragraph(body, "date", letter.date_line)
         _docxtext.block(body, "recipient", letter.recipient.block)
+        _balance(sender, date, measured.balance if measured else (0.0, 0.0))
     _docxtext.paragraph(body, "salutation", letter.salutation)
-    for text in letter.paragraphs:
-        _docxtext.paragraph(body, "body", text)
+    narrower = measured.narrower if measured else ()
+    for index, text in enumerate(letter.paragraphs):
+        p = _docxtext.paragraph(body, "body", text)
+        if index < len(narrower) and narrower[index] > 0:  # no one-word last line (pdf.py)
+            _docxtext.set_property(p, "w:ind", right=str(round(narrower[index] * 20)))
     _docxtext.paragraph(body, "closing", letter.closing)
     if base.signature_inline is not None:
         image = _docxtext.image(body, "signature_space", base.signature_inline)
@@ -125,6 +182,45 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     return _docxtext.serialise(root)
 
 
+def _balance(
+    sender: list[etree._Element], date: etree._Element, extra: tuple[float, float]
+) -> None:
+    """Move a short letter down the page as pdf.py does: more space before and after the date.
+
+    Space is added on one side of each boundary only: where one paragraph's
+    space after meets the next one's space before, Word adds the two and
+    LibreOffice may take the larger, so the space above the date goes into
+    the sender block's last paragraph when there is one.
+    """
+    above, between = extra
+    if not above and not between:
+        return
+    after = str(round((2 * PARAGRAPH_GAP + between) * 20))
+    if sender:
+        _docxtext.set_property(
+            sender[-1], "w:spacing", after=str(round((PARAGRAPH_GAP + above) * 20))
+        )
+        _docxtext.set_property(date, "w:spacing", after=after)
+    else:  # the date opens the page: its space before is kept at the top of a page
+        _docxtext.set_property(date, "w:spacing", before=str(round(above * 20)), after=after)
+
+
+def _measure(letter: Letter, style: Style) -> Measure | None:
+    """The PDF renderer's layout of this letter, or None when it cannot measure it.
+
+    Word and LibreOffice set Times New Roman and Arial with the metrics of the
+    Liberation fonts the PDF embeds, so the PDF's line breaks are theirs too:
+    the DOCX copies the PDF's choices (a short letter moved down, a paragraph
+    set narrower to avoid a one-word last line) rather than guessing.
+    """
+    from thankyou.renderers import pdf  # reportlab: loaded on the first DOCX letter
+
+    try:
+        return pdf.measure(letter, style)
+    except (RenderError, ValueError):  # an image reportlab cannot read, markup it refuses:
+        return None  # the DOCX is still written, laid out by the word processor alone
+
+
 # --- the window layout ------------------------------------------------------------------------
 # As pdf.py draws it: the head (letterhead or sender block) above the window, the
 # return line (A4) and the recipient block inside it, the text from 24 pt under
@@ -135,10 +231,6 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
 _MIN_TOP = _docxbase.WINDOW_MIN_TOP
 #: The text starts two 12 pt lines under the window (DIN 5008 Form B: 98.46 mm).
 _BELOW_WINDOW = 24.0
-#: Sizes tried, largest first, until the recipient block fits its window (pdf.py).
-_WINDOW_SIZES = (
-    (BODY_SIZE, BODY_LEADING), (BODY_SIZE, 13.0), (10.0, 12.0), (9.0, 10.5), (8.0, 9.5),
-)  # fmt: skip
 #: Descenders reach this far (in em) below the last baseline.
 _DESCENT = 0.22
 #: A generous average advance of a character in Times New Roman or Arial (in em).
@@ -162,12 +254,11 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
         # A frame of its own, so that a long return line can never push the address.
         line = _docxtext.paragraph(body, "return", _return_line(letter, width))
         _frame(line, x, frame_top, width, block_top - frame_top)
-    lines = [line for line in letter.recipient.block if _docxtext.clean(line).strip()]
     room = window.top + window.height - inset - block_top
-    size, leading, fits = _window_size(lines, room, width)
+    fit = _window_fit(letter, room, width)
     height = window.top + window.height + _BELOW_WINDOW - block_top
-    for p in _recipient(body, lines, size, leading):
-        _frame(p, x, block_top, width, height, exact=fits)
+    for p in _recipient(body, list(fit.lines), fit.size, fit.leading):
+        _frame(p, x, block_top, width, height, exact=fit.fits)
 
 
 def _head(
@@ -251,17 +342,29 @@ def _frame_head(
         _frame(p, x, top, width, bottom - top)
 
 
-def _window_size(lines: list[str], room: float, width: float) -> tuple[float, float, bool]:
-    """The largest (size, leading) at which the address fits ``room`` points.
+def _window_fit(letter: Letter, room: float, width: float) -> _layout.WindowFit:
+    """The address lines and the largest size at which they fit ``room`` points (as pdf.py).
 
+    The title is left out before the text is made smaller, with a warning.
     When even the smallest size may not fit, ``fits`` is False and the frame
     grows instead of clipping.
     """
-    for size, leading in _WINDOW_SIZES:
+
+    def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
         count = sum(max(1, _lines(line, size, width)) for line in lines)
-        if size + (count - 1) * leading + _DESCENT * size <= room:
-            return size, leading, True
-    return *_WINDOW_SIZES[-1], False
+        return size + (count - 1) * leading + _DESCENT * size <= room
+
+    recipient = letter.recipient
+    block = tuple(line for line in recipient.block if _docxtext.clean(line).strip())
+    fit = _layout.fit_window(block, recipient.title, fits)
+    if fit.dropped_title:
+        warnings.warn(
+            f"docx for {recipient.name}: recipient.title ({recipient.title}) is left out of the "
+            "address in the envelope window so that the address stays at body size",
+            RenderWarning,
+            stacklevel=5,
+        )
+    return fit
 
 
 def _recipient(

@@ -24,6 +24,7 @@ import io
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import black
@@ -43,10 +44,10 @@ from reportlab.platypus.flowables import HRFlowable
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts
+from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _shaping
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
 
-__all__ = ["count_pages", "render"]
+__all__ = ["Measure", "count_pages", "measure", "render"]
 
 #: Letterhead built from the candidate (issue #3 §5): name, one contact line, a thin rule.
 _NAME_SIZE, _NAME_LEADING = 16.0, 19.0
@@ -60,14 +61,6 @@ _SIGNATURE_MAX_WIDTH = 60 * MM
 _SIGNATURE_PAD = 3.0
 #: The one-line return address in the DIN 5008 address field (7-8 pt is usual).
 _RETURN_SIZE, _RETURN_LEADING = 7.0, 8.5
-#: Sizes tried, largest first, until the recipient block fits its window.
-_WINDOW_SIZES = (
-    (BODY_SIZE, BODY_LEADING),
-    (BODY_SIZE, 13.0),
-    (10.0, 12.0),
-    (9.0, 10.5),
-    (8.0, 9.5),
-)
 #: In the window layout the sender block may move up to this close to the top edge.
 _MIN_TOP = 0.5 * _layout.INCH
 #: DIN 5008 Form B starts the text 98.46 mm from the top, two 12 pt lines under
@@ -93,9 +86,10 @@ class _Job:
     page: Page
     fonts: _pdffonts.Fonts
     missing: _pdffonts.MissingText = dataclasses.field(default_factory=_pdffonts.MissingText)
-    rtl: list[str] = dataclasses.field(default_factory=list)
     #: Set when the recipient block does not fit the envelope window even at the smallest size.
     window_overflow: bool = False
+    #: Set when the recipient's title was left out of the window address.
+    window_dropped_title: bool = False
 
     @property
     def width(self) -> float:
@@ -123,7 +117,7 @@ class _Job:
     ) -> Paragraph:
         """One paragraph of lines (an address block); its first line is the ``.name`` field."""
         labelled = [(line, f"{where}.name" if i == 0 else where) for i, line in enumerate(lines)]
-        return self._paragraph(labelled, size, leading, after, Paragraph)
+        return self._paragraph(labelled, size, leading, after, _pdfflow.BlockParagraph)
 
     def _paragraph(
         self,
@@ -133,13 +127,13 @@ class _Job:
         after: float,
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
     ) -> Paragraph:
-        cjk = False
-        if _pdffonts.is_unusual("".join(text for text, _ in parts)):  # rarely: one scan, usually
-            cjk = any(_pdffonts.is_cjk(text) for text, _ in parts)
-            self.rtl.extend(w for t, w in parts if _pdffonts.is_rtl(t) and w not in self.rtl)
-        style = _pdfflow.style(self.fonts.main, size, leading, cjk)
+        joined = "".join(text for text, _ in parts)
+        style = _pdfflow.style_for(joined, self.fonts.main, size, leading)
         if after:
             style = _pdfflow.spaced(style, after)
+        if kind is _pdfflow.UnruntedParagraph and _pdffonts.is_rtl(joined) and _shaping.available():
+            # Right-to-left text that may wrap: broken into lines before it is reordered.
+            return _pdfflow.BidiParagraph(joined, self.fonts, self.missing, parts[0][1], style)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
         return kind(markup, style)
 
@@ -147,27 +141,46 @@ class _Job:
 # --- public API --------------------------------------------------------------------------------
 
 
-def render(letter: Letter, style: Style, /, *, invariant: bool = False) -> bytes:
+def render(
+    letter: Letter,
+    style: Style,
+    /,
+    *,
+    invariant: bool = False,
+    allow_missing_glyphs: bool = False,
+    **options: Any,
+) -> bytes:
     """Render one letter as a PDF.
+
+    Fonts: the bundled faces, then ``style.extra_fonts``, then fonts installed
+    on this computer (see :mod:`thankyou.renderers._sysfonts`). Arabic,
+    Hebrew, Indic and Thai text is shaped with HarfBuzz and set in display
+    order (the ``thankyou[shaping]`` extra).
 
     Args:
         letter: The letter; its text is printed exactly as given.
         style: Paper, font, layout, letterhead, signature and extra fonts.
         invariant: Produce byte-identical output for identical input (no
             timestamps, fixed document ID), for tests and reproducible builds.
+        allow_missing_glyphs: Write the letter even when a character of a
+            name (recipient, salutation, candidate) cannot be drawn, with a
+            warning instead of an error.
+        **options: Options of other formats; ignored.
 
     Returns:
         The PDF document.
 
     Raises:
-        RenderError: when an image or extra font cannot be read, or reportlab
-            cannot lay out the letter.
+        RenderError: when an image or extra font cannot be read, reportlab
+            cannot lay out the letter, or a name cannot be drawn correctly
+            (no font has a character, or it needs the shaping extra).
 
     Warns:
-        RenderWarning: when no available font draws some characters (they would
-            print as empty boxes), or right-to-left text is present.
+        RenderWarning: when no available font draws some other characters
+            (they would print as empty boxes).
     """
-    data, _ = _build(letter, style, invariant=invariant, warn=True)
+    data, _ = _build(letter, style, invariant=invariant, warn=True,
+                     allow_missing_glyphs=allow_missing_glyphs)  # fmt: skip
     return data
 
 
@@ -183,7 +196,14 @@ def count_pages(letter: Letter, style: Style) -> int:
     return pages
 
 
-def _build(letter: Letter, style: Style, *, invariant: bool, warn: bool) -> tuple[bytes, int]:
+def _build(
+    letter: Letter,
+    style: Style,
+    *,
+    invariant: bool,
+    warn: bool,
+    allow_missing_glyphs: bool = True,
+) -> tuple[bytes, int]:
     if style != letter.style:  # the date line follows the paper (Letter.date_line)
         letter = dataclasses.replace(letter, style=style)
     job = _Job(
@@ -201,9 +221,41 @@ def _build(letter: Letter, style: Style, *, invariant: bool, warn: bool) -> tupl
         raise RenderError(
             f"cannot lay out the letter: {err}", format="pdf", recipient=letter.recipient.name
         ) from err
+    if not allow_missing_glyphs:
+        _refuse_broken_names(job)
     if warn:
         _warn(job)
     return buffer.getvalue(), doc.page
+
+
+#: The fields whose every character must print: a misspelt name is the one
+#: mistake a thank-you letter cannot afford.
+NAME_FIELDS = ("recipient.name", "salutation", "sender.name", "signature")
+
+
+def _refuse_broken_names(job: _Job) -> None:
+    """Raise RenderError when a name field has characters that cannot be drawn right."""
+    name = job.letter.recipient.name
+    for where in NAME_FIELDS:
+        chars = job.missing.by_field.get(where)
+        if chars:
+            points = ", ".join(f"U+{ord(c):04X}" for c in chars)
+            raise RenderError(
+                f"{where}: no font has {''.join(chars)} ({points}), so the name would print "
+                "as empty boxes. Install a TrueType font for this script (Debian: "
+                "fonts-noto-core for Arabic, Indic and Thai, fonts-wqy-zenhei for Chinese, "
+                "Japanese and Korean), add one to style.extra_fonts, or pass "
+                "allow_missing_glyphs=True (--allow-missing-glyphs)",
+                format="pdf",
+                recipient=name,
+            )
+        if where in job.missing.unshaped:
+            raise RenderError(
+                f"{where}: this name needs complex-script shaping to print correctly; "
+                f"{_shaping.EXTRA_HINT}, or pass allow_missing_glyphs=True",
+                format="pdf",
+                recipient=name,
+            )
 
 
 @contextlib.contextmanager
@@ -237,6 +289,14 @@ def _warn(job: _Job) -> None:
             RenderWarning,
             stacklevel=4,
         )
+    if job.window_dropped_title:
+        warnings.warn(
+            f"pdf for {job.letter.recipient.name}: recipient.title "
+            f"({job.letter.recipient.title}) is left out of the address in the envelope "
+            "window so that the address stays at body size",
+            RenderWarning,
+            stacklevel=4,
+        )
     if job.window_overflow:
         warnings.warn(
             f"pdf for {job.letter.recipient.name}: recipient.address has too many lines for the "
@@ -245,10 +305,11 @@ def _warn(job: _Job) -> None:
             RenderWarning,
             stacklevel=4,
         )
-    if job.rtl:
+    if job.missing.unshaped:
         warnings.warn(
-            f"pdf for {job.letter.recipient.name}: right-to-left text in {', '.join(job.rtl)} "
-            "prints left to right and unshaped in PDF; use DOCX or email for this letter.",
+            f"pdf for {job.letter.recipient.name}: {', '.join(job.missing.unshaped)} hold "
+            "Arabic, Hebrew, Indic or Thai text that prints unjoined or out of order; "
+            f"{_shaping.EXTRA_HINT}",
             RenderWarning,
             stacklevel=4,
         )
@@ -339,7 +400,7 @@ def _draw_at(canvas: Canvas, flowable: Flowable, x: float, top: float, width: fl
 # --- the story ---------------------------------------------------------------------------------
 
 
-def _story(job: _Job) -> list[Flowable]:
+def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
     letter = job.letter
     story: list[Flowable] = []
     if job.style.layout == "block":
@@ -347,14 +408,24 @@ def _story(job: _Job) -> list[Flowable]:
         story.append(
             Spacer(1, PARAGRAPH_GAP if job.style.letterhead is False else 2 * PARAGRAPH_GAP)
         )
-        story.append(job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP))
+        date = job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP)
+        date.thankyou_role = "date"  # found again by _balance
+        story.append(date)
         story.append(job.lines(letter.recipient.block, "recipient", after=PARAGRAPH_GAP))
     else:
         story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
     for i, text in enumerate(letter.paragraphs):
-        story += _paragraph(job, text, f"paragraphs[{i}]")
+        parts = _paragraph(job, text, f"paragraphs[{i}]")
+        parts[-1].thankyou_role = "body"  # found again by measure; holds the last line
+        story += parts
     story.append(_pdfflow.Together(_sign_off(job)))
+    if job.style.layout == "block" and balance:
+        above, between = _balance(job, story)
+        if above or between:
+            date = next(i for i, f in enumerate(story) if _role(f) == "date")
+            story.insert(date + 1, Spacer(1, between))
+            story.insert(date, Spacer(1, above))
     return story
 
 
@@ -396,6 +467,51 @@ def _stretches(text: str) -> list[tuple[list[str], int]]:
     if current:
         stretches.append((current, 0))
     return stretches
+
+
+def _role(flowable: Flowable) -> str:
+    return str(getattr(flowable, "thankyou_role", ""))
+
+
+def _balance(job: _Job, story: list[Flowable]) -> tuple[float, float]:
+    """Extra space above and below the date that moves a short letter down the page."""
+    page = job.page
+    return _layout.balance(page.height - 2 * page.margin - _stack_height(story, job.width))
+
+
+@dataclasses.dataclass(frozen=True)
+class Measure:
+    """Layout decisions of the PDF that the DOCX renderer copies, so both look alike."""
+
+    #: Extra space above the date and between the date and the address (block layout).
+    balance: tuple[float, float]
+    #: For each body paragraph, how many points narrower than the column it is set
+    #: to avoid a one-word last line (0: full width).
+    narrower: tuple[float, ...]
+
+
+def measure(letter: Letter, style: Style) -> Measure:
+    """Lay out ``letter`` as the PDF would, without drawing it, and report its decisions.
+
+    Raises:
+        RenderError: when a font or image cannot be read.
+    """
+    if style != letter.style:
+        letter = dataclasses.replace(letter, style=style)
+    job = _Job(
+        letter,
+        style,
+        _layout.PAGES[style.paper],
+        _pdffonts.fonts_for(style.font, style.extra_fonts),
+    )
+    story = _story(job, balance=False)
+    balance = _balance(job, story) if style.layout == "block" else (0.0, 0.0)
+    narrower = []
+    for flowable in story:
+        if _role(flowable) == "body":
+            flowable.wrap(job.width, _TALL)
+            narrower.append(job.width - flowable.runt_free_width(job.width))
+    return Measure(balance, tuple(narrower))
 
 
 def _sign_off(job: _Job) -> list[Flowable]:
@@ -522,13 +638,16 @@ def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
         placed.append((x, window.top + 1.0, width, _return_line(job, width)))
         top = window.top + window.return_line
     room = window.top + window.height - inset - top
-    block = job.letter.recipient.block
-    for size, leading in _WINDOW_SIZES:
-        para = job.lines(block, "recipient", size=size, leading=leading)
-        if size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room:
-            break
-    else:
-        job.window_overflow = True
+
+    def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
+        para = job.lines(lines, "recipient", size=size, leading=leading)
+        return size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room
+
+    recipient = job.letter.recipient
+    fit = _layout.fit_window(recipient.block, recipient.title, fits)
+    job.window_overflow = not fit.fits
+    job.window_dropped_title = fit.dropped_title
+    para = job.lines(fit.lines, "recipient", size=fit.size, leading=fit.leading)
     placed.append((x, top, width, para))
     return placed
 
