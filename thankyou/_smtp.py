@@ -10,7 +10,9 @@ import base64
 import contextlib
 import hmac
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +68,32 @@ class Client(smtplib.SMTP):
 
     payload_sent = False
 
+    def getreply(self) -> tuple[int, bytes]:
+        """Read one reply, all of it within ``timeout`` seconds.
+
+        The socket timeout bounds each read, not the reply: a server that
+        trickles its greeting a byte at a time could hold the client for ever.
+        A timer closes the socket at the deadline instead.
+        """
+        sock, limit = self.sock, self.timeout
+        if sock is None or not isinstance(limit, int | float):
+            return super().getreply()
+        fired = threading.Event()
+        timer = threading.Timer(limit, _cut, args=(sock, fired))
+        timer.start()
+        try:
+            reply = super().getreply()
+        except (smtplib.SMTPServerDisconnected, OSError):
+            if not fired.is_set():
+                raise
+            reply = (-1, b"")
+        finally:
+            timer.cancel()
+        if fired.is_set():  # a reply cut short can look whole ("220 hel"): never trust it
+            self.close()
+            raise TimeoutError(f"timed out: no complete reply within {limit:g} s")
+        return reply
+
     def send(self, s: Any) -> None:
         """Send raw data, and note whether it was a message's end."""
         super().send(s)
@@ -118,6 +146,12 @@ _MAX_CHALLENGES = 5
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode("ascii")
+
+
+def _cut(sock: socket.socket, fired: threading.Event) -> None:
+    fired.set()
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class SSLClient(Client, smtplib.SMTP_SSL):

@@ -15,6 +15,8 @@ import unicodedata
 LINE_MAX = 200
 PHRASE_MAX = 1_000
 PARAGRAPH_MAX = 20_000
+#: Line breaks in one block of text: more would make a letter of hundreds of pages.
+BREAKS_MAX = 200
 
 _NEWLINES = re.compile(r"\r\n|\r|[\x0b\x0c\x1c\x1d\x1e\x85\u2028]")
 _BIDI_OVERRIDES = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -45,7 +47,8 @@ def clean_block(value: str, *, max_length: int = PARAGRAPH_MAX) -> str:
     """Clean multi-line text: NFC, one kind of line break, no controls.
 
     Raises:
-        ValueError: for control characters, blank text or text over ``max_length``.
+        ValueError: for control characters, blank text, text over ``max_length``
+            or with more than :data:`BREAKS_MAX` line breaks.
     """
     text = value.removeprefix("\ufeff")
     text = text.replace("\u2029", "\n\n")
@@ -53,6 +56,10 @@ def clean_block(value: str, *, max_length: int = PARAGRAPH_MAX) -> str:
     if error := _forbidden_error(text):
         raise error
     text = unicodedata.normalize("NFC", text).strip()
+    if (breaks := text.count("\n")) > BREAKS_MAX:
+        raise ValueError(
+            f"has {breaks:,} line breaks; the limit is {BREAKS_MAX:,} (a letter, not a book)"
+        )
     return _checked(text, max_length)
 
 

@@ -239,6 +239,10 @@ def _resolve_path(value: Any, info: ValidationInfo) -> Any:
     base = (info.context or {}).get("base_dir")
     if not path.is_absolute() and base is not None:
         path = Path(base) / path
+    if path.is_dir():
+        raise PydanticCustomError(
+            "path_folder", "{path} is a folder, not a file", {"path": str(path)}
+        )
     if not path.is_file():
         raise PydanticCustomError("path_missing", "no such file: {path}", {"path": str(path)})
     return path

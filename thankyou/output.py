@@ -443,6 +443,8 @@ def _render(
             data = render(letter, fmt, **options)
         except ThankYouError as err:
             return None, (str(err),)
+        except Exception as err:  # a library's surprise fails this letter, never the whole run
+            return None, (f"{fmt}: could not be rendered: {type(err).__name__}: {err}",)
     return data, tuple(str(w.message) for w in caught if issubclass(w.category, RenderWarning))
 
 

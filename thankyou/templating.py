@@ -18,7 +18,7 @@ import functools
 import importlib.resources
 import re
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,8 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import jinja2.nodes
-import jinja2.sandbox
 
-from thankyou import _prose
+from thankyou import _prose, _sandbox
 from thankyou._typography import SmartQuotes
 from thankyou.errors import TemplateError
 
@@ -48,8 +47,10 @@ PERSONAL_START = "\x1e"
 PERSONAL_END = "\x1f"
 BREAK = "\x0b"
 SUFFIX = ".j2"
-#: A user template may not produce more than this (the sandbox does not cap output).
+#: A user template may not produce more than this; rendering stops as soon as it does.
 MAX_OUTPUT = 100_000
+#: Paragraphs plus line breaks in one letter; with MAX_OUTPUT this keeps layout under a second.
+MAX_LINES = 1_000
 
 #: Who a family of templates writes to (docs/templates.md); a template's header may say otherwise.
 FAMILY_AUDIENCE = {
@@ -157,11 +158,56 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
+#: Every folder a loader reads from, to name the file an error happened in.
+_ROOTS: set[Path] = set()
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """A folder of templates whose files must be UTF-8 text and stay inside the folder.
+
+    A symbolic link out of the folder is not followed: a stranger's folder of
+    templates could otherwise print any file of yours into a letter.
+    """
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        _ROOTS.add(Path(folder).resolve())
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        root = Path(self.searchpath[0]).resolve()
+        if (root / template).is_dir():
+            raise TemplateError(
+                f"{root / template} is a folder, not a template file",
+                template=template.removesuffix(SUFFIX),
+            )
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            raise
+        except UnicodeDecodeError as err:
+            file = root / template
+            raise TemplateError(
+                f"{file} is not UTF-8 text (byte {err.start + 1} is 0x{err.object[err.start]:02X});"
+                " save it as UTF-8",
+                template=template.removesuffix(SUFFIX),
+            ) from None
+        except OSError as err:
+            raise TemplateError(
+                f"cannot read {root / template}: {err.strerror or err}",
+                template=template.removesuffix(SUFFIX),
+            ) from None
+        if not Path(filename).resolve().is_relative_to(root):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 @functools.lru_cache(maxsize=16)
-def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(d) for d in user_dirs]
-    loaders.append(jinja2.FileSystemLoader(str(builtin_root())))
-    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+def _environment(user_dirs: tuple[str, ...]) -> _sandbox.LetterSandbox:
+    loaders: list[jinja2.BaseLoader] = [_Loader(d) for d in user_dirs]
+    loaders.append(_Loader(str(builtin_root())))
+    env = _sandbox.LetterSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # letters are text; the email renderer escapes its HTML part
@@ -206,7 +252,10 @@ def render_parts(
     """
     env = _environment(_dirs(template_dirs))
     try:
-        output = env.get_template(name + SUFFIX).render(context)
+        with _sandbox.budget():
+            output = _render(env, name, context)
+    except TemplateError:
+        raise
     except jinja2.TemplateNotFound:
         raise _not_found(name, template_dirs) from None
     except jinja2.TemplateSyntaxError as err:  # err.name: the broken file may be a parent
@@ -216,20 +265,35 @@ def render_parts(
         ) from err
     except jinja2.UndefinedError as err:
         raise _undefined(name, err) from err
+    except _sandbox.OverBudget as err:
+        raise TemplateError(f"over its budget: {err}", **_where(err, name)) from err
     except jinja2.exceptions.SecurityError as err:
-        raise TemplateError(
-            f"not allowed in a template: {err}", template=name, lineno=_template_line(err)
-        ) from err
+        raise TemplateError(f"not allowed in a template: {err}", **_where(err, name)) from err
     except jinja2.TemplateError as err:
-        raise TemplateError(str(err), template=name, lineno=_template_line(err)) from err
+        raise TemplateError(str(err), **_where(err, name)) from err
     except Exception as err:  # a user template runs code: 1 // 0, "a" + 1, range(10**9)
         message = f"failed while rendering: {type(err).__name__}: {err}"
-        raise TemplateError(message, template=name, lineno=_template_line(err)) from err
-    if len(output) > MAX_OUTPUT:
-        raise TemplateError(
-            f"produced {len(output):,} characters; the limit is {MAX_OUTPUT:,}", template=name
-        )
+        raise TemplateError(message, **_where(err, name)) from err
     return _split(name, output)
+
+
+def _render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render, stopping as soon as the output passes :data:`MAX_OUTPUT`."""
+    chunks: list[str] = []
+    size = 0
+    stream = env.get_template(name + SUFFIX).generate(context)
+    assert isinstance(stream, Generator)
+    try:
+        for chunk in stream:
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise TemplateError(
+                    f"produced more than {MAX_OUTPUT:,} characters, the limit", template=name
+                )
+            chunks.append(chunk)
+    finally:
+        stream.close()
+    return "".join(chunks)
 
 
 def _not_found(name: str, template_dirs: Sequence[str | Path]) -> TemplateError:
@@ -244,14 +308,28 @@ def _undefined(name: str, err: jinja2.UndefinedError) -> TemplateError:
     found = _UNDEFINED_NAME.search(str(err))
     variable = next((g for g in found.groups() if g), None) if found else None
     message = f"uses {variable!r}, which the facts do not define" if variable else str(err)
-    return TemplateError(message, template=name, lineno=_template_line(err), variable=variable)
+    return TemplateError(message, variable=variable, **_where(err, name))
 
 
-def _template_line(err: BaseException) -> int | None:
-    # Jinja rewrites tracebacks so that template frames carry the template's file and line.
-    frames = traceback.extract_tb(err.__traceback__)
-    lines = [f.lineno for f in frames if f.filename.endswith(SUFFIX)]
-    return lines[-1] if lines else None
+def _where(err: BaseException, name: str) -> dict[str, Any]:
+    """The template file and line where ``err`` happened: ``name``, or a file it builds on.
+
+    Jinja rewrites tracebacks so that template frames carry the template's file
+    and line; a line is only given with the file it belongs to.
+    """
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(SUFFIX)]
+    if not frames:
+        return {"template": name, "lineno": None}
+    return {"template": _template_name(frames[-1].filename) or name, "lineno": frames[-1].lineno}
+
+
+def _template_name(filename: str) -> str | None:
+    """The name of a template file, e.g. ``_base/essentials``, from the loader that read it."""
+    path = Path(filename).resolve()
+    roots = [root for root in _ROOTS if path.is_relative_to(root)]
+    if not roots:
+        return None
+    return path.relative_to(max(roots, key=lambda r: len(r.parts))).as_posix().removesuffix(SUFFIX)
 
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
@@ -271,6 +349,12 @@ def _split(name: str, output: str) -> Parts:
     paragraphs, personal = _paragraphs(body)
     if not paragraphs:
         raise TemplateError("the body block is empty", template=name)
+    lines = len(paragraphs) + sum(p.count("\n") for p in paragraphs)
+    if lines > MAX_LINES:
+        raise TemplateError(
+            f"produced {lines:,} paragraphs and line breaks; the limit is {MAX_LINES:,}",
+            template=name,
+        )
     return Parts(_flow(subject), _flow(salutation), paragraphs, personal, _flow(closing))
 
 
@@ -298,7 +382,10 @@ _HEADER = re.compile(r"\A\{#(.*?)#\}", re.DOTALL)
 
 
 def _header(path: Path) -> dict[str, str]:
-    found = _HEADER.match(path.read_text(encoding="utf-8"))
+    try:
+        found = _HEADER.match(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):  # listed all the same; rendering it says what is wrong
+        return {"description": "(cannot be read as UTF-8 text)"}
     fields: dict[str, str] = {}
     for line in (found.group(1) if found else "").splitlines():
         key, sep, value = line.partition(":")

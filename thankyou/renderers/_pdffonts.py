@@ -206,7 +206,7 @@ def _register_extra(path: Path, index: int) -> str:
             name = f"{_PREFIX}extra{len(_extra_names) + 1}"
             try:
                 font = TTFont(name, str(key))
-            except (TTFError, OSError) as err:
+            except Exception as err:  # TTFError, OSError, and struct.error on a damaged file
                 raise RenderError(
                     f"style.extra_fonts[{index}]: cannot use {key.name} ({err}); "
                     "reportlab reads TrueType (.ttf) fonts only, not CFF-based .otf files",

@@ -24,9 +24,14 @@ import io
 import math
 import warnings
 import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
 from docx.opc.coreprops import CoreProperties
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -35,7 +40,7 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _docxbase, _docxtext, _layout
+from thankyou.renderers import _docxbase, _docxtext, _images, _layout
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP
 
 if TYPE_CHECKING:
@@ -77,6 +82,12 @@ def render(
     """
     if style != letter.style:  # the date line follows the paper (Letter.date_line)
         letter = dataclasses.replace(letter, style=style)
+    for where, image in (
+        ("style.letterhead", style.letterhead),
+        ("style.signature", style.signature),
+    ):
+        if isinstance(image, Path):
+            _images.check(image, where, format="docx", recipient=letter.recipient.name)
     if not allow_missing_glyphs:
         _refuse_names_without_a_font(letter)
     token = _docxtext.use_serif(style.font == "serif")
@@ -118,7 +129,7 @@ def _render(letter: Letter, style: Style, invariant: bool) -> bytes:
         if base.letterhead is not None:
             parts[base.letterhead] = _letterhead(letter, base.templates[base.letterhead])
         return _zip(base, parts, invariant=invariant)
-    except UnrecognizedImageError as err:
+    except (UnrecognizedImageError, UnexpectedEndOfFileError, InvalidImageStreamError) as err:
         raise RenderError(
             "the letterhead or signature image is not a PNG, JPEG, GIF, BMP or TIFF file; "
             "convert it to PNG",

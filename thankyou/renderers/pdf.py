@@ -28,7 +28,6 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import black
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -45,7 +44,7 @@ from reportlab.platypus.flowables import HRFlowable
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _layout, _pdfflow, _pdffonts, _shaping
+from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _shaping
 from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
 
 __all__ = ["Measure", "count_pages", "measure", "render"]
@@ -417,9 +416,9 @@ def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
         story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
     for i, text in enumerate(letter.paragraphs):
-        para = job.para(text, f"paragraphs[{i}]", after=PARAGRAPH_GAP)
-        para.thankyou_role = "body"  # found again by measure
-        story.append(para)
+        parts = _paragraph(job, text, f"paragraphs[{i}]")
+        parts[-1].thankyou_role = "body"  # found again by measure; holds the last line
+        story += parts
     story.append(_pdfflow.Together(_sign_off(job)))
     if job.style.layout == "block" and balance:
         above, between = _balance(job, story)
@@ -428,6 +427,46 @@ def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
             story.insert(date + 1, Spacer(1, between))
             story.insert(date, Spacer(1, above))
     return story
+
+
+#: A paragraph with more line breaks or characters than this is set as several flowables,
+#: cut at its line breaks: reportlab breaks the whole rest of a paragraph into lines again
+#: at every page it splits it across, which makes a long one cost quadratic time.
+_LINES_PER_FLOWABLE = 40
+_CHARACTERS_PER_FLOWABLE = 2_000
+
+
+def _paragraph(job: _Job, text: str, where: str) -> list[Flowable]:
+    """One paragraph of the body; a long one in stretches that look the same, set in linear time."""
+    breaks = text.count("\n")
+    if breaks <= _LINES_PER_FLOWABLE and (len(text) <= _CHARACTERS_PER_FLOWABLE or not breaks):
+        return [job.para(text, where, after=PARAGRAPH_GAP)]
+    stretches = _stretches(text)
+    return [
+        job.para("\n".join(lines), where, after=blank * BODY_LEADING)
+        for lines, blank in stretches[:-1]
+    ] + [job.para("\n".join(stretches[-1][0]), where, after=PARAGRAPH_GAP)]
+
+
+def _stretches(text: str) -> list[tuple[list[str], int]]:
+    """Cut text into stretches of lines; blank lines at a cut become a count of them after."""
+    stretches: list[tuple[list[str], int]] = []
+    current: list[str] = []
+    size = 0
+    for line in text.strip("\n").split("\n"):
+        if not line and not current:  # a blank line where a stretch would start
+            lines, blank = stretches[-1]
+            stretches[-1] = (lines, blank + 1)
+            continue
+        current.append(line)
+        size += len(line)
+        if len(current) >= _LINES_PER_FLOWABLE or size >= _CHARACTERS_PER_FLOWABLE:
+            kept = len("\n".join(current).rstrip("\n").split("\n"))
+            stretches.append((current[:kept], len(current) - kept))
+            current, size = [], 0
+    if current:
+        stretches.append((current, 0))
+    return stretches
 
 
 def _role(flowable: Flowable) -> str:
@@ -518,14 +557,7 @@ def _letterhead(job: _Job) -> list[Flowable]:
 
 def _image(path: Path, where: str, max_width: float, max_height: float, letter: Letter) -> Image:
     """An image scaled to fit ``max_width`` x ``max_height``, keeping its proportions."""
-    try:
-        iw, ih = ImageReader(str(path)).getSize()
-    except (OSError, ValueError) as err:  # PIL's UnidentifiedImageError is an OSError
-        raise RenderError(
-            f"{where}: cannot read the image {path} ({err})",
-            format="pdf",
-            recipient=letter.recipient.name,
-        ) from err
+    iw, ih = _images.check(path, where, format="pdf", recipient=letter.recipient.name)
     scale = min(max_width / iw, max_height / ih)
     image = Image(str(path), width=iw * scale, height=ih * scale)
     image.hAlign = "LEFT"
