@@ -7,15 +7,16 @@ reference, ``recruiter/*`` the recruiter.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from thankyou import templating
+from thankyou import _lang, templating
 from thankyou.errors import FactsError, TemplateError
 from thankyou.letter import Letter, Recipient
-from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference
+from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference, Style
 
 __all__ = ["compose", "compose_each", "default_template"]
 
@@ -139,7 +140,16 @@ def _letter(
 ) -> Letter:
     recipient, delivery = _addressing(interview, person)
     context = _context(interview, person, day, delivery)
-    parts = templating.render_parts(template, context, template_dirs)
+    language = _lang.language_of(interview, person)
+    source = template
+    if language != "en":
+        context["lang"] = _lang_helpers(interview, person, day, delivery, language)
+        reader = person.name if isinstance(person, Interviewer) else None
+        context["concerns"] = _lang.concerns_for(interview.concerns, reader)
+        source = templating.localised(template, language, template_dirs)
+    parts = templating.render_parts(source, context, template_dirs)
+    if language != "en":
+        parts = _typeset(parts, language)
     return Letter(
         template=template,
         sender=interview.candidate,
@@ -154,8 +164,61 @@ def _letter(
         signature=interview.candidate.name,
         company=interview.company,
         position=interview.position,
-        style=interview.style,
+        style=_style(interview, language),
+        language=language,
     )
+
+
+def _lang_helpers(
+    interview: Interview, person: Person, day: dt.date, delivery: Delivery, language: str
+) -> _lang.Lang:
+    """The ``lang`` object of a German, French or Spanish template."""
+    greeting = _lang.greeting(
+        language,
+        person,
+        email=delivery is Delivery.email,
+        first_name_terms=not isinstance(person, Interviewer),
+    )
+    decision = _lang.decision_day(interview.when.date(), interview.decision_within_days)
+    return _lang.Lang(
+        code=language,
+        greeting=greeting,
+        today=day,
+        reaches_today=delivery is Delivery.email,
+        decision_day=decision,
+    )
+
+
+def _typeset(parts: templating.Parts, language: str) -> templating.Parts:
+    """The language's punctuation on every part but the personal paragraph (the user's own)."""
+
+    def fix(text: str) -> str:
+        return _lang.typeset(language, text)
+
+    return dataclasses.replace(
+        parts,
+        subject=fix(parts.subject),
+        salutation=fix(parts.salutation),
+        paragraphs=tuple(p if p == parts.personal else fix(p) for p in parts.paragraphs),
+        closing=fix(parts.closing),
+    )
+
+
+def _style(interview: Interview, language: str) -> Style:
+    """German letters default to A4 in the DIN 5008 window layout, French and Spanish to A4.
+
+    Only what the facts leave unset changes: a ``[style]`` the user wrote is kept.
+    """
+    style = interview.style
+    if language == "en":
+        return style
+    given = style.model_fields_set
+    changes: dict[str, str] = {}
+    if "paper" not in given:
+        changes["paper"] = "a4"
+    if language == "de" and "layout" not in given:
+        changes["layout"] = "window"
+    return style.model_copy(update=changes) if changes else style
 
 
 def _addressing(interview: Interview, person: Person) -> tuple[Recipient, Delivery]:

@@ -83,14 +83,38 @@ class Letter:
     position: str = ""
     #: Paper, font and layout from the facts file; ``render(style=...)`` overrides it.
     style: Style = field(default_factory=Style)
+    #: The language it is written in: ``en``, ``de``, ``fr`` or ``es``.
+    language: str = "en"
 
     @property
     def date_line(self) -> str:
-        """The date as the letter prints it: US order on Letter paper, else day first."""
+        """The date as the letter prints it: US order on Letter paper, else day first.
+
+        German, French and Spanish letters write it as their language does
+        ("25. November 2026", "Lyon, le 25 novembre 2026", "25 de noviembre de 2026").
+        """
+        if self.language != "en":
+            from thankyou import _lang
+
+            return _lang.date_line(self.language, self.date, self.sender.city)
         month = _MONTHS[self.date.month - 1]
         if self.style.paper == "letter":
             return f"{month} {self.date.day}, {self.date.year}"
         return f"{self.date.day} {month} {self.date.year}"
+
+    @property
+    def heading(self) -> str | None:
+        """The subject line a paper letter prints above the salutation, or None.
+
+        German letters set the subject in bold without the word "Betreff" (DIN 5008);
+        French ones start it with "Objet :" (with a narrow no-break space before the
+        colon). English and Spanish paper letters carry none.
+        """
+        if self.language == "de":
+            return self.subject
+        if self.language == "fr":
+            return f"Objet\u202f: {self.subject}"
+        return None
 
     @property
     def sender_block(self) -> tuple[str, ...]:
@@ -114,4 +138,6 @@ class Letter:
         if self.delivery is Delivery.email:
             return self.body
         head = ["\n".join(self.sender_block), self.date_line, "\n".join(self.recipient.block)]
+        if self.heading:
+            head.append(self.heading)
         return "\n\n".join(head) + "\n\n" + self.body

@@ -33,6 +33,7 @@ __all__ = [
     "Delivery",
     "Interview",
     "Interviewer",
+    "Language",
     "Recruiter",
     "Reference",
     "Style",
@@ -98,6 +99,15 @@ def _lines(value: Any) -> Any:
 AddressLines = Annotated[list[Line], BeforeValidator(_lines), Field(max_length=10)]
 
 
+def _language_code(value: Any) -> Any:
+    # "DE" and " de " are what people type; the letters know four languages.
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Language = Annotated[Literal["en", "de", "fr", "es"], BeforeValidator(_language_code)]
+"""The language a letter is written in: English (default), German, French or Spanish."""
+
+
 class Delivery(enum.StrEnum):
     """How a letter reaches its reader."""
 
@@ -117,6 +127,8 @@ class Candidate(_Model):
     email: Email
     phone: Line | None = None
     address: AddressLines = []
+    #: The town the candidate writes from; French and Spanish letters date from it.
+    city: Line | None = None
 
 
 class Interviewer(_Model):
@@ -131,6 +143,8 @@ class Interviewer(_Model):
     delivery: Delivery = Delivery.email
     primary: bool = False
     personal: Block | None = None
+    #: The language of this reader's letters, when it is not the interview's.
+    language: Language | None = None
 
     @model_validator(mode="after")
     def _channel_has_its_contact(self) -> Interviewer:
@@ -164,6 +178,10 @@ class Recruiter(_Model):
     agency: Line | None = None
     phone: Line | None = None
     email: Email | None = None
+    honorific: Line | None = None
+    family_name: Line | None = None
+    #: The language of the debrief, when it is not the interview's.
+    language: Language | None = None
 
     @property
     def salutation_name(self) -> str:
@@ -179,6 +197,10 @@ class Reference(_Model):
     email: Email
     phone: Line | None = None
     emphasise: list[Phrase] = []
+    honorific: Line | None = None
+    family_name: Line | None = None
+    #: The language of this reference's briefing, when it is not the interview's.
+    language: Language | None = None
 
     @property
     def salutation_name(self) -> str:
@@ -257,6 +279,8 @@ class Interview(_Model):
     concerns: list[Phrase] = Field(default=[], max_length=5)
     next_steps: Phrase | None = None
     template: Line | None = None
+    #: The language of the letters and the plan (each person may have their own).
+    language: Language = "en"
     candidate: Candidate
     panel: list[Interviewer] = Field(min_length=1, max_length=50)
     recruiter: Recruiter | None = None

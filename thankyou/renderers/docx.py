@@ -99,6 +99,8 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
             _docxtext.block(body, "sender", letter.sender_block)
         _docxtext.paragraph(body, "date", letter.date_line)
         _docxtext.block(body, "recipient", letter.recipient.block)
+    if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
+        _docxtext.paragraph(body, "heading", letter.heading)
     _docxtext.paragraph(body, "salutation", letter.salutation)
     for text in letter.paragraphs:
         _docxtext.paragraph(body, "body", text)

@@ -110,9 +110,11 @@ class _Job:
         size: float = BODY_SIZE,
         leading: float = BODY_LEADING,
         after: float = 0.0,
+        *,
+        bold: bool = False,
     ) -> Paragraph:
         """A paragraph of user text: escaped, font runs, CJK wrapping where needed."""
-        return self._paragraph([(text, where)], size, leading, after)
+        return self._paragraph([(text, where)], size, leading, after, bold=bold)
 
     def lines(
         self,
@@ -133,6 +135,8 @@ class _Job:
         leading: float,
         after: float,
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
+        *,
+        bold: bool = False,
     ) -> Paragraph:
         cjk = False
         if _pdffonts.is_unusual("".join(text for text, _ in parts)):  # rarely: one scan, usually
@@ -142,7 +146,7 @@ class _Job:
         if after:
             style = _pdfflow.spaced(style, after)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
-        return kind(markup, style)
+        return kind(f"<b>{markup}</b>" if bold else markup, style)
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -352,6 +356,8 @@ def _story(job: _Job) -> list[Flowable]:
         story.append(job.lines(letter.recipient.block, "recipient", after=PARAGRAPH_GAP))
     else:
         story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
+    if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
+        story.append(job.para(letter.heading, "heading", after=PARAGRAPH_GAP, bold=True))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
     story += [
         job.para(text, f"paragraphs[{i}]", after=PARAGRAPH_GAP)
