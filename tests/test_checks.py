@@ -111,6 +111,7 @@ TRIGGERS: dict[str, tuple[dict[str, Any], str]] = {
         "panel[0].email",
     ),
     "too-long": (facts(panel_0={"personal": "Word " * 220}), "panel[0]"),
+    "neutral-greeting": (facts(language="de"), "panel[1].honorific"),
 }
 
 

@@ -169,6 +169,31 @@ def greeting(language: str, person: Any, *, email: bool, first_name_terms: bool)
     return Greeting(_neutral(language, honorific.degrees, person.name), "", True, False)
 
 
+#: What to write in ``honorific`` so that a letter can greet someone by name, per language.
+HONORIFIC_HINT = {
+    "de": '"Frau" or "Herr" (with a degree if they have one: "Frau Dr.")',
+    "fr": '"Madame" or "Monsieur"',
+    "es": '"Sra." or "Sr." (a doctor: "Dra." or "Sr. Dr.")',
+}
+
+
+def greeting_gap(language: str, person: Any, *, first_name_terms: bool) -> str | None:
+    """The field that would spare ``person`` the neutral greeting, or None when none is needed.
+
+    ``honorific`` when it says no gender in ``language``; else ``family_name`` when
+    the formal German or Spanish greeting needs it (French greets without the name).
+    """
+    if language == "en" or getattr(person, "salutation", None):
+        return None
+    if first_name_terms and getattr(person, "given_name", None):
+        return None
+    if parse_honorific(language, getattr(person, "honorific", None)).gender is None:
+        return "honorific"
+    if language != "fr" and not getattr(person, "family_name", None):
+        return "family_name"
+    return None
+
+
 def _formal(language: str, honorific: Honorific, family: str) -> str:
     degrees = f"{honorific.degrees} " if honorific.degrees else ""
     if language == "de":

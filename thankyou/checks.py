@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import facts
+from thankyou import _lang, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
@@ -49,6 +49,7 @@ CODES: dict[str, Level] = {
     "future-date": "warning",
     "look-alike-domain": "warning",
     "too-long": "warning",
+    "neutral-greeting": "warning",
 }
 
 #: SPEC §7: a thank-you email over this many words is too long.
@@ -116,6 +117,18 @@ _SAY = {
         "The thank-you email to {name} runs to {words} words: keep it to {limit} by "
         "shortening the personal paragraph or the highlights."
     ),
+    "neutral-greeting/honorific": (
+        'The {language} letter to {name} falls back to the neutral "{salutation}": '
+        "set honorific to {hint} to greet them as a native letter would."
+    ),
+    "neutral-greeting/given": (
+        'The {language} letter to {name} falls back to the neutral "{salutation}": '
+        "add given_name if you are on first-name terms, else set honorific to {hint}."
+    ),
+    "neutral-greeting/family_name": (
+        'The {language} letter to {name} falls back to the neutral "{salutation}": '
+        "add their family_name, which the formal greeting needs."
+    ),
     "too-long/pages": (
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
         "paragraph or the highlights so it fits on one."
@@ -181,6 +194,7 @@ def _model_findings(
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
+    yield from _greeting_findings(interview)
     letters = _compose_default(interview, now.date(), template_dirs)
     yield from _length_findings(interview, letters)
 
@@ -352,6 +366,36 @@ def _domain_findings(interview: Interview) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+# -- greetings in German, French and Spanish ------------------------------------------------
+
+_LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish"}
+
+
+def _greeting_findings(interview: Interview) -> Iterator[Finding]:
+    """``neutral-greeting``: a de/fr/es letter that cannot greet its reader by name."""
+    people: list[tuple[str, Any, bool]] = [
+        (f"panel[{i}]", member, False) for i, member in enumerate(interview.panel)
+    ]
+    if interview.recruiter is not None:
+        people.append(("recruiter", interview.recruiter, True))
+    people += [(f"references[{i}]", ref, True) for i, ref in enumerate(interview.references)]
+    for path, person, first_name_terms in people:
+        language = _lang.language_of(interview, person)
+        gap = _lang.greeting_gap(language, person, first_name_terms=first_name_terms)
+        if gap is None:
+            continue
+        greeting = _lang.greeting(language, person, email=True, first_name_terms=first_name_terms)
+        variant = "given" if gap == "honorific" and first_name_terms else gap
+        yield _finding(
+            f"neutral-greeting/{variant}",
+            f"{path}.{gap}",
+            language=_LANGUAGE_NAMES[language],
+            name=person.name,
+            salutation=greeting.salutation,
+            hint=_lang.HONORIFIC_HINT[language],
+        )
+
+
 # -- length -----------------------------------------------------------------------------------
 
 
@@ -386,13 +430,12 @@ def _length_findings(interview: Interview, letters: Sequence[Letter]) -> Iterato
         name = letter.recipient.name
         if letter.delivery is Delivery.email:
             words = sum(len(p.split()) for p in letter.paragraphs)
-            if words > MAX_EMAIL_WORDS:
-                yield _finding(
-                    "too-long/words", f"panel[{i}]", name=name, words=words, limit=MAX_EMAIL_WORDS
-                )
+            limit = _lang.MAX_EMAIL_WORDS.get(letter.language, MAX_EMAIL_WORDS)
+            if words > limit:
+                yield _finding("too-long/words", f"panel[{i}]", name=name, words=words, limit=limit)
             continue
         count_pages = count_pages or _page_counter()
-        if (pages := count_pages(letter, interview.style)) > 1:
+        if (pages := count_pages(letter, letter.style)) > 1:
             yield _finding("too-long/pages", f"panel[{i}]", name=name, pages=pages)
 
 
