@@ -36,11 +36,13 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from babel import Locale
+
+    from thankyou._prose import Value
 
 __all__ = [
     "LANGUAGES",
@@ -424,16 +426,6 @@ def by_day(language: str, day: dt.date) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class Concern:
-    """One concern for one reader: what was asked and what the candidate is doing."""
-
-    topic: str
-    answer: str | None
-    #: The reader raised it themselves ("Sie hatten … angesprochen").
-    asked: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
 class Lang:
     """The language helpers a de/fr/es template reaches as ``lang``.
 
@@ -443,6 +435,8 @@ class Lang:
 
     code: str
     greeting: Greeting
+    #: When the interview was (a bare date when the facts give no time).
+    interview: dt.datetime | dt.date
     today: dt.date
     #: The reader gets the letter the day it is written (an email).
     reaches_today: bool
@@ -469,9 +463,9 @@ class Lang:
         """The day they said they would decide by is before the letter's date."""
         return self.decision_day is not None and self.decision_day < self.today
 
-    def met(self, when: dt.datetime | dt.date) -> str:
-        """When the interview was, relative to the letter's date."""
-        return met(self.code, when, self.today, reaches_today=self.reaches_today)
+    def met(self) -> str:
+        """When the interview was, relative to the letter's date: "gestern Nachmittag"."""
+        return met(self.code, self.interview, self.today, reaches_today=self.reaches_today)
 
     def by(self, day: dt.date | None = None) -> str:
         """The decision deadline (or ``day``) as a date the reader can check."""
@@ -513,39 +507,180 @@ _NUMBERS = {
 }
 
 
-def decision_day(start: dt.date, days: int | None) -> dt.date | None:
-    """The day a decision "within N days" falls due; a weekend day moves to the Monday."""
-    if days is None:
-        return None
-    day = start + dt.timedelta(days=days)
-    return day + dt.timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
-
-
-def concerns_for(concerns: Sequence[Any], reader: str | None) -> list[Concern]:
-    """The concerns meant for panel member ``reader`` (None: every concern, for others).
-
-    A string goes to everyone; a table only to whom raised it (to everyone when
-    ``raised_by`` is empty).
-    """
-    found = []
-    for item in concerns:
-        if isinstance(item, str):
-            found.append(Concern(strip_stop(item), None))
-            continue
-        raised_by = list(getattr(item, "raised_by", None) or [])
-        if reader is not None and raised_by and reader not in raised_by:
-            continue
-        asked = reader is not None and reader in raised_by
-        answer = getattr(item, "answer", None)
-        found.append(Concern(strip_stop(str(item.topic)), answer, asked))
-    return found
-
-
 def language_of(interview: Any, person: Any) -> str:
     """The language of ``person``'s letters: their own, else the interview's."""
     return str(getattr(person, "language", None) or getattr(interview, "language", "en"))
 
 
-def strip_stop(text: str) -> str:
-    """A phrase without the full stop a user typed after it."""
-    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+# --- values fitted to German, French and Spanish frames ----------------------------------
+
+#: Words that start a phrase and never a name: a capital on them is the typist's, not the
+#: word's ("Die Umstellung…" after a colon becomes "die Umstellung…"). German nouns keep
+#: their capitals: only articles, possessives and question words are here.
+LOWERABLE = {
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "den",
+            "dem",
+            "des",
+            "ein",
+            "eine",
+            "einen",
+            "einem",
+            "einer",
+            "eines",
+            "kein",
+            "keine",
+            "mein",
+            "meine",
+            "meinen",
+            "meiner",
+            "unser",
+            "unsere",
+            "unseren",
+            "unserer",
+            "ihr",
+            "ihre",
+            "ihren",
+            "ihrer",
+            "wie",
+            "was",
+            "warum",
+            "wann",
+            "wo",
+            "ob",
+            "dass",
+            "zwei",
+            "drei",
+            "vier",
+            "fünf",
+            "sechs",
+            "mehrere",
+            "einige",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "l",
+            "un",
+            "une",
+            "des",
+            "du",
+            "de",
+            "d",
+            "mon",
+            "ma",
+            "mes",
+            "notre",
+            "nos",
+            "votre",
+            "vos",
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "ce",
+            "cet",
+            "cette",
+            "ces",
+            "comment",
+            "pourquoi",
+            "quand",
+            "où",
+            "deux",
+            "trois",
+            "quatre",
+            "plusieurs",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "lo",
+            "un",
+            "una",
+            "unos",
+            "unas",
+            "mi",
+            "mis",
+            "nuestro",
+            "nuestra",
+            "nuestros",
+            "nuestras",
+            "su",
+            "sus",
+            "este",
+            "esta",
+            "estos",
+            "estas",
+            "ese",
+            "esa",
+            "cómo",
+            "por",
+            "qué",
+            "cuándo",
+            "dónde",
+            "dos",
+            "tres",
+            "cuatro",
+            "varios",
+            "varias",
+        ]
+    ),
+}
+
+
+_TWO_SENTENCES = re.compile(r"[.!?]\s+[A-ZÄÖÜÉÈÁÍÓÚ¿¡]")
+
+
+def fit(language: str, text: str) -> Value:
+    """Fit a value typed for a phrase frame, in ``language``.
+
+    A value with more than one sentence, or ending with "?" or "!", is a sentence
+    of its own; anything else is a phrase: its full stop goes, and its leading
+    capital when it is on a word of :data:`LOWERABLE`. Every de/fr/es frame that
+    takes a phrase puts it after a colon, so a case or a gender never has to agree.
+    """
+    from thankyou import _prose
+
+    stripped = text.strip()
+    if stripped.rstrip("\"'”’»)").endswith(("?", "!")) or _TWO_SENTENCES.search(stripped):
+        return _prose.Value(_prose.as_sentence(stripped), sentence=True, raw=text)
+    phrase = _prose.lower_initial(_prose.strip_stop(stripped), LOWERABLE[language])
+    return _prose.Value(phrase, raw=text)
+
+
+def refit(language: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The values of an English template context, fitted again for ``language``.
+
+    The English rules know English words only; these keep a German noun's capital.
+    """
+    from thankyou import _context
+
+    def again(value: Any) -> Any:
+        return None if value is None else fit(language, value.raw or value.text)
+
+    highlights = tuple(again(h) for h in context["highlights"])
+    concerns = tuple(
+        dataclasses.replace(c, topic=again(c.topic), answer=again(c.answer))
+        for c in context["concerns"]
+        if isinstance(c, _context.ConcernView)
+    )
+    return {
+        "highlights": highlights,
+        "topics": tuple(h for h in highlights if not h.sentence),
+        "remarks": tuple(h for h in highlights if h.sentence),
+        "concerns": concerns,
+        "next_steps": again(context["next_steps"]),
+        "fit": again(context["fit"]),
+    }

@@ -11,9 +11,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from thankyou import _lang, templating
+from thankyou import _context, _lang, _prose, templating
 from thankyou.errors import FactsError, TemplateError
 from thankyou.letter import Letter, Recipient
 from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference, Style
@@ -21,12 +20,6 @@ from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Referen
 __all__ = ["compose", "compose_each", "default_template"]
 
 Person = Interviewer | Reference | Recruiter
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def default_template(interview: Interview, member: Interviewer) -> str:
@@ -139,23 +132,24 @@ def _letter(
     template_dirs: Sequence[str | Path],
 ) -> Letter:
     recipient, delivery = _addressing(interview, person)
-    context = _context(interview, person, day, delivery)
+    context = _context.build(interview, person, day, delivery)
     language = _lang.language_of(interview, person)
     source = template
     if language != "en":
+        context.update(_lang.refit(language, context))
         context["lang"] = _lang_helpers(interview, person, day, delivery, language)
-        reader = person.name if isinstance(person, Interviewer) else None
-        context["concerns"] = _lang.concerns_for(interview.concerns, reader)
         source = templating.localised(template, language, template_dirs)
     parts = templating.render_parts(source, context, template_dirs)
     if language != "en":
         parts = _typeset(parts, language)
+    style = _style(interview, language)
     return Letter(
         template=template,
         sender=interview.candidate,
         recipient=recipient,
         delivery=delivery,
         date=day,
+        dated=_dated(interview, day, language),
         subject=parts.subject,
         salutation=parts.salutation,
         paragraphs=parts.paragraphs,
@@ -164,8 +158,19 @@ def _letter(
         signature=interview.candidate.name,
         company=interview.company,
         position=interview.position,
-        style=_style(interview, language),
+        style=style,
         language=language,
+    )
+
+
+def _dated(interview: Interview, day: dt.date, language: str) -> str:
+    """The date line: US or day-first order in English, the language's own form otherwise."""
+    if language != "en":
+        return _lang.date_line(language, day, interview.candidate.city)
+    return _prose.date_en(
+        _prose.day_ref(day, day, read_now=True, us_order=interview.style.paper == "letter"),
+        weekday=False,
+        year=True,
     )
 
 
@@ -179,10 +184,12 @@ def _lang_helpers(
         email=delivery is Delivery.email,
         first_name_terms=not isinstance(person, Interviewer),
     )
-    decision = _lang.decision_day(interview.when.date(), interview.decision_within_days)
+    days = interview.decision_within_days
+    decision = _prose.decision_day(interview.when.date(), days) if days is not None else None
     return _lang.Lang(
         code=language,
         greeting=greeting,
+        interview=interview.date,
         today=day,
         reaches_today=delivery is Delivery.email,
         decision_day=decision,
@@ -233,40 +240,3 @@ def _addressing(interview: Interview, person: Person) -> tuple[Recipient, Delive
         return recipient, person.delivery
     company = person.agency if isinstance(person, Recruiter) else None
     return Recipient(name=person.name, company=company, email=person.email), Delivery.email
-
-
-def _context(
-    interview: Interview, person: Person, day: dt.date, delivery: Delivery
-) -> dict[str, Any]:
-    us_order = interview.style.paper == "letter"
-    return {
-        "interview": interview,
-        "candidate": interview.candidate,
-        "company": interview.company,
-        "position": interview.position,
-        "location": interview.location,
-        "highlights": interview.highlights,
-        "concerns": interview.concerns,
-        "next_steps": interview.next_steps,
-        "decision_within_days": interview.decision_within_days,
-        "panel": interview.panel,
-        "primary": interview.primary,
-        "recruiter": interview.recruiter,
-        "references": interview.references,
-        "recipient": person,
-        "interview_day": _day(interview.when.date(), us_order),
-        "letter_date": _day(day, us_order, weekday=False),
-        # "Today" only where the reader gets the letter today: a posted or hand-delivered
-        # letter arrives later, and "today" would then be wrong.
-        "same_day": interview.when.date() == day and delivery is Delivery.email,
-        "us_dates": us_order,
-    }
-
-
-def _day(day: dt.date, us_order: bool, *, weekday: bool = True) -> str:
-    """'Tuesday, November 24' on Letter paper, 'Tuesday 24 November' on A4."""
-    month = _MONTHS[day.month - 1]
-    date = f"{month} {day.day}" if us_order else f"{day.day} {month}"
-    if not weekday:
-        return date
-    return f"{_WEEKDAYS[day.weekday()]}{',' if us_order else ''} {date}"

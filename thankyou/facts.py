@@ -19,7 +19,15 @@ from typing import Any
 import pydantic
 
 from thankyou.errors import FactsError, FieldProblem
-from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Reference, Style
+from thankyou.models import (
+    Candidate,
+    Concern,
+    Interview,
+    Interviewer,
+    Recruiter,
+    Reference,
+    Style,
+)
 
 __all__ = [
     "FACTS_SUFFIXES",
@@ -37,6 +45,7 @@ FACTS_SUFFIXES = (".toml", ".json", ".yaml", ".yml", ".csv")
 #: Which model a nested table holds, for did-you-mean hints on unknown keys.
 _SUBMODELS: dict[str, type[pydantic.BaseModel]] = {
     "candidate": Candidate,
+    "concerns": Concern,
     "panel": Interviewer,
     "recruiter": Recruiter,
     "references": Reference,
@@ -283,6 +292,7 @@ def _message(error: Any, loc: Sequence[str | int]) -> str:
         "path_missing",
         "bad_date",
         "two_primaries",
+        "unknown_raiser",
     ):
         return message
     message = message[:1].lower() + message[1:]

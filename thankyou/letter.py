@@ -83,6 +83,9 @@ class Letter:
     position: str = ""
     #: Paper, font and layout from the facts file; ``render(style=...)`` overrides it.
     style: Style = field(default_factory=Style)
+    #: The date line as composed ("November 25, 2026"); decided once, when the letter
+    #: is written, so that a style given at render time changes the layout only.
+    dated: str = ""
     #: The language it is written in: ``en``, ``de``, ``fr`` or ``es``.
     language: str = "en"
 
@@ -90,9 +93,13 @@ class Letter:
     def date_line(self) -> str:
         """The date as the letter prints it: US order on Letter paper, else day first.
 
-        German, French and Spanish letters write it as their language does
-        ("25. November 2026", "Lyon, le 25 novembre 2026", "25 de noviembre de 2026").
+        A composed letter carries its date line (``dated``); only a Letter built
+        by hand without one has it worked out here from its style, and German,
+        French and Spanish ones as their language writes it ("25. November 2026",
+        "Lyon, le 25 novembre 2026", "25 de noviembre de 2026").
         """
+        if self.dated:
+            return self.dated
         if self.language != "en":
             from thankyou import _lang
 

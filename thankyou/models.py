@@ -30,6 +30,7 @@ from thankyou import _text
 
 __all__ = [
     "Candidate",
+    "Concern",
     "Delivery",
     "Interview",
     "Interviewer",
@@ -137,6 +138,10 @@ class Interviewer(_Model):
     name: Line
     honorific: Line | None = None
     family_name: Line | None = None
+    #: The name used on first-name terms ("Mei"); never derived from ``name``.
+    given_name: Line | None = None
+    #: The whole greeting line, used verbatim ("Dear Professor Okafor,").
+    salutation: Line | None = None
     title: Line | None = None
     email: Email | None = None
     address: AddressLines = []
@@ -175,6 +180,8 @@ class Recruiter(_Model):
     """The recruiter who arranged the interview."""
 
     name: Line
+    given_name: Line | None = None
+    salutation: Line | None = None
     agency: Line | None = None
     phone: Line | None = None
     email: Email | None = None
@@ -193,6 +200,8 @@ class Reference(_Model):
     """A reference to brief before the employer calls."""
 
     name: Line
+    given_name: Line | None = None
+    salutation: Line | None = None
     relationship: Phrase | None = None
     email: Email
     phone: Line | None = None
@@ -206,6 +215,25 @@ class Reference(_Model):
     def salutation_name(self) -> str:
         """The name after "Dear"."""
         return self.name
+
+
+def _concern_table(value: Any) -> Any:
+    # The first form, a plain string, is a concern raised by no one in particular.
+    return {"topic": value} if isinstance(value, str) else value
+
+
+class Concern(_Model):
+    """A problem area from the interview, and what the candidate is doing about it."""
+
+    #: What was asked about, as a phrase ("my Kubernetes experience").
+    topic: Phrase
+    #: Panel members who raised it (their ``name`` or ``given_name``); empty: everyone.
+    raised_by: list[Line] = []
+    #: What the candidate is doing about it, as a sentence.
+    answer: Phrase | None = None
+
+
+ConcernEntry = Annotated[Concern, BeforeValidator(_concern_table)]
 
 
 def _resolve_path(value: Any, info: ValidationInfo) -> Any:
@@ -276,8 +304,10 @@ class Interview(_Model):
     location: Line | None = None
     decision_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
     highlights: list[Phrase] = Field(default=[], max_length=10)
-    concerns: list[Phrase] = Field(default=[], max_length=5)
+    concerns: list[ConcernEntry] = Field(default=[], max_length=5)
     next_steps: Phrase | None = None
+    #: How the candidate's experience meets the team's need (phrase or sentence).
+    fit: Phrase | None = None
     template: Line | None = None
     #: The language of the letters and the plan (each person may have their own).
     language: Language = "en"
@@ -298,6 +328,20 @@ class Interview(_Model):
                 {"first": primaries[0], "second": primaries[1]},
             )
         return panel
+
+    @model_validator(mode="after")
+    def _concerns_name_the_panel(self) -> Interview:
+        known = {m.name for m in self.panel} | {m.given_name for m in self.panel if m.given_name}
+        for i, concern in enumerate(self.concerns):
+            for j, name in enumerate(concern.raised_by):
+                if name not in known:
+                    names = ", ".join(repr(m.name) for m in self.panel)
+                    raise PydanticCustomError(
+                        "unknown_raiser",
+                        "'{name}' is not on the panel; use a panel member's name: {names}",
+                        {"name": name, "names": names, "field": f"concerns[{i}].raised_by[{j}]"},
+                    )
+        return self
 
     @property
     def primary(self) -> Interviewer:

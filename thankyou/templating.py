@@ -28,6 +28,7 @@ import jinja2.meta
 import jinja2.nodes
 import jinja2.sandbox
 
+from thankyou import _prose
 from thankyou.errors import TemplateError
 
 __all__ = [
@@ -176,6 +177,7 @@ def _environment(user_dirs: tuple[str, ...]) -> jinja2.sandbox.ImmutableSandboxe
         name_title=_name_title,
         stop=_stop,
     )
+    env.filters.update(_prose.FILTERS)  # fitting values to sentences: lists, dates, titles
     env.globals.update(BR=BREAK, SECTION=SECTION)
     return env
 
