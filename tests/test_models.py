@@ -26,8 +26,14 @@ def _facts(**changes: Any) -> dict[str, Any]:
         "location": "Springfield headquarters",
         "decision_within_days": 5,
         "highlights": ["streaming pipelines"],
-        "concerns": ["Kubernetes only in staging"],
+        "concerns": [
+            {
+                "topic": "my Kubernetes experience",
+                "answer": "I have started running a side project on a managed cluster.",
+            }
+        ],
         "next_steps": "a take-home exercise",
+        "fit": "four years of streaming work",
         "template": "thank-you/formal",
         "candidate": {
             "name": "Alex Morgan",
@@ -110,7 +116,15 @@ LINE_FIELDS = {
     "template": 200,
     "next_steps": 1000,
     "highlights[0]": 1000,
-    "concerns[0]": 1000,
+    "concerns[0].topic": 1000,
+    "concerns[0].answer": 1000,
+    "fit": 1000,
+    "panel[0].given_name": 200,
+    "panel[0].salutation": 200,
+    "recruiter.given_name": 200,
+    "recruiter.salutation": 200,
+    "references[0].given_name": 200,
+    "references[0].salutation": 200,
     "candidate.name": 200,
     "candidate.phone": 200,
     "candidate.address[1]": 200,

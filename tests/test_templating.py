@@ -176,10 +176,12 @@ def test_variables_names_what_a_template_needs() -> None:
         "position",
         "company",
         "recipient",
-        "highlights",
+        "remarks",
         "concerns",
         "next_steps",
-        "panel",
+        "topics",
+        "when",
+        "fit",
     } <= needed
     assert "SECTION" not in needed and "BR" not in needed
 
@@ -227,15 +229,15 @@ def test_user_folder_can_reuse_the_essentials(
 ) -> None:
     """A user template can import the shared essentials and get the built-ins' sentences."""
     source = '{% import "_base/essentials.j2" as essentials with context %}\n' + _body(
-        "{{ essentials.concern() }}"
+        "{{ essentials.discussed(capital=true) }} stays with me.\n\n{{ essentials.concern() }}"
     )
     folder = user_templates(**{"thank-you__mine": source})
-    (letter, *_) = thankyou.compose(
+    (priya, tomas, _) = thankyou.compose(
         interview, "thank-you/mine", template_dirs=[folder], today=TODAY
     )
-    assert letter.paragraphs[0].startswith(
-        "I also want to come back to one point from the interview: "
-    )
+    assert priya.paragraphs[0].startswith("Our discussion of modernising the batch pipelines")
+    assert priya.paragraphs[1].startswith("You asked about my Kubernetes experience. So far")
+    assert tomas.paragraphs == priya.paragraphs[:1], "the concern goes only to who raised it"
 
 
 # --- StrictUndefined and broken templates ---------------------------------------------------------
