@@ -684,3 +684,132 @@ def refit(language: str, context: dict[str, Any]) -> dict[str, Any]:
         "next_steps": again(context["next_steps"]),
         "fit": again(context["fit"]),
     }
+
+
+# --- the plan -----------------------------------------------------------------------------------
+
+#: The plan's calendar texts, written as a to-do list is in each language: an infinitive
+#: ("Dankesbrief senden", "Envoyer la lettre", "Enviar la carta"), so that no text has to
+#: choose between du and Sie, tu and vous, tú and usted. Placeholders are filled by
+#: :func:`plan_text`; ``{de_position}`` is the position after French "de" (elided).
+PLAN_TEXT: dict[str, dict[str, str]] = {
+    "de": {
+        "title": "{position} bei {company}",
+        "calendar": "Nachfassen: {title}",
+        "call": "Personalvermittlung anrufen",
+        "call.details": (
+            "{name}{agency}{reach} direkt nach dem Gespräch anrufen: erzählen, wie es lief, "
+            "und nach Feedback und dem nächsten Schritt fragen. Bei Nichterreichen die "
+            "E-Mail recruiter/debrief senden."
+        ),
+        "reach": " unter {reach}",
+        "or": " oder ",
+        "thank-you": "Dankesbrief senden",
+        "thank-you.details": "{name}{role} innerhalb von 24 Stunden danken. {where}.",
+        "where.email": "Per E-Mail an {email} senden",
+        "where.post": "Per Post an {address} schicken",
+        "where.hand": (
+            "Ausdrucken, unterschreiben und persönlich übergeben oder am Empfang von "
+            "{company} abgeben"
+        ),
+        "brief": "Referenz informieren",
+        "brief.details": (
+            "{name} ({email}) Bescheid geben, dass {company} wegen der Stelle als {position} "
+            "anrufen könnte{points}."
+        ),
+        "points": ", und was betont werden soll: {points}",
+        "follow-up": "Nach der Entscheidung fragen",
+        "follow-up.details": (
+            "{said}Falls von {company} nichts gekommen ist, an {name} schreiben: noch einmal "
+            "danken, das Interesse an der Stelle als {position} bekräftigen und nach dem "
+            "Stand fragen."
+        ),
+        "said": "Die Entscheidung war innerhalb von {days} Tagen angekündigt. ",
+        "keep-searching": "Weiter suchen",
+        "keep-searching.details": (
+            "Nicht auf eine einzige Stelle warten: weiter bewerben und Gespräche führen, "
+            "während {company} entscheidet."
+        ),
+    },
+    "fr": {
+        "title": "{position} chez {company}",
+        "calendar": "Suivi\u202f: {title}",
+        "call": "Appeler le cabinet de recrutement",
+        "call.details": (
+            "Appeler {name}{agency}{reach} juste après l’entretien\u202f: dire comment cela "
+            "s’est passé, demander un retour et la prochaine étape. Sans réponse, envoyer le "
+            "courriel recruiter/debrief."
+        ),
+        "reach": ", {reach},",
+        "or": " ou ",
+        "thank-you": "Envoyer la lettre de remerciement",
+        "thank-you.details": "Remercier {name}{role} dans les 24 heures. {where}.",
+        "where.email": "L’envoyer par courriel à {email}",
+        "where.post": "La poster à l’adresse {address}",
+        "where.hand": (
+            "L’imprimer, la signer et la remettre en main propre ou à l’accueil de {company}"
+        ),
+        "brief": "Prévenir la référence",
+        "brief.details": (
+            "Prévenir {name} ({email}) que {company} pourrait appeler au sujet du poste "
+            "{de_position}{points}."
+        ),
+        "points": ", et sur quoi insister\u202f: {points}",
+        "follow-up": "Relancer pour la décision",
+        "follow-up.details": (
+            "{said}Sans nouvelles de {company}, écrire à {name}\u202f: remercier à nouveau, "
+            "redire son intérêt pour le poste {de_position} et demander où en est le processus."
+        ),
+        "said": "La décision était annoncée sous {days} jours. ",
+        "keep-searching": "Continuer à chercher",
+        "keep-searching.details": (
+            "Ne pas tout miser sur un seul poste\u202f: continuer à postuler et à passer des "
+            "entretiens pendant que {company} décide."
+        ),
+    },
+    "es": {
+        "title": "{position} en {company}",
+        "calendar": "Seguimiento: {title}",
+        "call": "Llamar a la consultora",
+        "call.details": (
+            "Llamar a {name}{agency}{reach} justo después de la entrevista: contar cómo fue "
+            "y pedir su opinión y el siguiente paso. Si no contesta, enviar el correo "
+            "recruiter/debrief."
+        ),
+        "reach": ", {reach},",
+        "or": " o ",
+        "thank-you": "Enviar la carta de agradecimiento",
+        "thank-you.details": "Dar las gracias a {name}{role} en menos de 24 horas. {where}.",
+        "where.email": "Enviarla por correo electrónico a {email}",
+        "where.post": "Enviarla por correo postal a {address}",
+        "where.hand": (
+            "Imprimirla, firmarla y entregarla en mano o dejarla en la recepción de {company}"
+        ),
+        "brief": "Avisar a la referencia",
+        "brief.details": (
+            "Avisar a {name} ({email}) de que {company} podría llamar por el puesto de "
+            "{position}{points}."
+        ),
+        "points": ", y de qué destacar: {points}",
+        "follow-up": "Preguntar por la decisión",
+        "follow-up.details": (
+            "{said}Si {company} no ha dado noticias, escribir a {name}: agradecer de nuevo, "
+            "reiterar el interés por el puesto de {position} y preguntar cómo va el proceso."
+        ),
+        "said": "Dijeron que decidirían en {days} días. ",
+        "keep-searching": "Seguir buscando",
+        "keep-searching.details": (
+            "No esperar a una sola oferta: seguir enviando candidaturas y haciendo "
+            "entrevistas mientras {company} decide."
+        ),
+    },
+}
+
+
+def plan_text(language: str, key: str, english: str, **values: Any) -> str:
+    """A text of the plan in ``language``: ``english`` as it is, else :data:`PLAN_TEXT`'s."""
+    if language not in PLAN_TEXT:
+        return english
+    if "position" in values:
+        values.setdefault("de_position", elide_de(str(values["position"])))
+    return PLAN_TEXT[language][key].format(**values)
