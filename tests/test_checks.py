@@ -47,8 +47,14 @@ CLEAN: dict[str, Any] = {
             "personal": "I enjoyed comparing notes on schema registries.",
         },
     ],
-    "recruiter": {"name": "Jordan Lee", "email": "jordan@northside.example"},
-    "references": [{"name": "Sam Ortiz", "email": "sam.ortiz@brightline.example"}],
+    "recruiter": {
+        "name": "Jordan Lee",
+        "given_name": "Jordan",
+        "email": "jordan@northside.example",
+    },
+    "references": [
+        {"name": "Sam Ortiz", "given_name": "Sam", "email": "sam.ortiz@brightline.example"}
+    ],
 }
 
 
@@ -112,6 +118,9 @@ TRIGGERS: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "too-long": (facts(panel_0={"personal": "Word " * 220}), "panel[0]"),
     "neutral-greeting": (facts(language="de"), "panel[1].honorific"),
+    "phrase-form": (facts(next_steps="They will call me next week."), "next_steps"),
+    "greeting": (facts(panel_0={"honorific": "Dr."}), "panel[0].family_name"),
+    "concern-unanswered": (facts(concerns=["my notice period"]), "concerns[0].answer"),
 }
 
 
@@ -178,7 +187,10 @@ def test_contact_errors_do_not_hide_other_findings():
 
 def test_bad_email_is_not_also_checked_for_spelling():
     """The stand-in for an invalid address raises no name-spelling or look-alike finding."""
-    found = check(facts(references=[{"name": "Sam Ortiz", "email": "sam ortiz"}]), now=NOW)
+    found = check(
+        facts(references=[{"name": "Sam Ortiz", "given_name": "Sam", "email": "sam ortiz"}]),
+        now=NOW,
+    )
     assert codes(found) == {("bad-email", "references[0].email")}
 
 
@@ -288,8 +300,14 @@ def test_name_spelling_covers_everyone_with_an_address():
     """Candidate, recruiter and references are compared too; a post-only member is not."""
     data = facts(
         candidate={"name": "Alex Morgan", "email": "alex.morgen@example.com"},
-        recruiter={"name": "Jordan Lee", "email": "jordon@northside.example"},
-        references=[{"name": "Sam Ortiz", "email": "sam.ortis@brightline.example"}],
+        recruiter={
+            "name": "Jordan Lee",
+            "given_name": "Jordan",
+            "email": "jordon@northside.example",
+        },
+        references=[
+            {"name": "Sam Ortiz", "given_name": "Sam", "email": "sam.ortis@brightline.example"}
+        ],
     )
     found = codes(check(data, now=NOW))
     assert found == {
@@ -335,7 +353,9 @@ def test_name_format_covers_family_name_and_references():
     """family_name and every other name are looked at too."""
     data = facts(
         panel_0={"honorific": "Dr.", "family_name": "RAMAN"},
-        references=[{"name": "sam ortiz", "email": "sam.ortiz@brightline.example"}],
+        references=[
+            {"name": "sam ortiz", "given_name": "sam", "email": "sam.ortiz@brightline.example"}
+        ],
     )
     assert codes(check(data, now=NOW)) == {
         ("name-format", "panel[0].family_name"),

@@ -515,7 +515,7 @@ def test_concerns_agree_in_number(concerns: list[str], phrases: list[str]) -> No
     (debrief,) = thankyou.compose(
         validate(_facts(concerns=concerns)), "recruiter/debrief", today=TODAY
     )
-    pronoun = "it" if len(concerns) == 1 else "them"
+    pronoun = "it" if len(concerns) == 1 else "these"
     assert f"If the panel raises {pronoun} with you" in debrief.text
 
 

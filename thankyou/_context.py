@@ -9,6 +9,7 @@ and the interview itself a plain dict. The names are those README lists under
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,19 +150,21 @@ def person(model: Model) -> Person:
     return Person(**fields)
 
 
-def _concern(concern: Concern, reader: Model) -> ConcernView:
-    names = {reader.name, getattr(reader, "given_name", None)} - {None}
+def _concern(concern: Concern, reader: Model, panel: Sequence[Interviewer]) -> ConcernView:
+    """The concern for one letter; ``raised_by`` comes back as full names ("Mei" -> "Mei Chen")."""
+    full = {m.given_name: m.name for m in panel if m.given_name} | {m.name: m.name for m in panel}
+    raised_by = tuple(dict.fromkeys(full.get(name, name) for name in concern.raised_by))
     return ConcernView(
         topic=_prose.fit(concern.topic),
         answer=_prose.fit(concern.answer) if concern.answer else None,
-        raised_by=tuple(concern.raised_by),
-        asked_by_reader=bool(names & set(concern.raised_by)),
+        raised_by=raised_by,
+        asked_by_reader=reader.name in raised_by,
     )
 
 
 def _reader_concerns(interview: Interview, reader: Model) -> tuple[ConcernView, ...]:
     """A panel member hears of the concerns they raised and of those no one in particular did."""
-    views = tuple(_concern(c, reader) for c in interview.concerns)
+    views = tuple(_concern(c, reader, interview.panel) for c in interview.concerns)
     if not isinstance(reader, Interviewer):
         return views
     return tuple(v for v in views if v.asked_by_reader or not v.raised_by)
@@ -188,7 +191,7 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         "topics": tuple(h for h in highlights if not h.sentence),
         "remarks": tuple(h for h in highlights if h.sentence),
         "concerns": _reader_concerns(interview, reader),
-        "all_concerns": tuple(_concern(c, reader) for c in interview.concerns),
+        "all_concerns": tuple(_concern(c, reader, interview.panel) for c in interview.concerns),
         "next_steps": _prose.fit(interview.next_steps) if interview.next_steps else None,
         "fit": _prose.fit(interview.fit) if interview.fit else None,
         "decision_within_days": interview.decision_within_days,

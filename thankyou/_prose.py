@@ -225,8 +225,8 @@ def is_sentence(
     words = [w.lower() for w in re.findall(r"[\w'’-]+", text)]
     if len(words) < 2:
         return False
-    if words[0] in subjects:
-        return True
+    if words[0] in subjects or (words[0] in ("no", "not", "never") and text[:1].isupper()):
+        return True  # "No experience with Scala" is a (verbless) statement, not a topic
     if words[0] in openers:
         return False
     return any(w in verbs for w in words[1:4])
@@ -301,7 +301,8 @@ def join_en(items: Iterable[object], conjunction: str = "and") -> str:
         if any(f" {conjunction} " in w for w in words) and conjunction == "and":
             return f"{words[0]}, as well as {words[1]}"
         return f"{words[0]} {conjunction} {words[1]}"
-    sep = "; " if any("," in w for w in words) else ", "
+    # A comma inside brackets ("Anneke (VP, Engineering)") does not blur where an item ends.
+    sep = "; " if any("," in re.sub(r"\([^)]*\)", "", w) for w in words) else ", "
     return sep.join(words[:-1]) + f"{sep}{conjunction} " + words[-1]
 
 
@@ -345,7 +346,7 @@ def decision_day(interview_day: dt.date, within_days: int) -> dt.date:
 
 
 def date_en(ref: DayRef, *, weekday: bool = True, year: bool = False) -> str:
-    """ "Monday, November 30" on Letter paper, "Monday 30 November" on A4 (English)."""
+    """Write a day as "Monday, November 30" on Letter paper, "Monday 30 November" on A4."""
     day = ref.day
     month = _MONTHS[day.month - 1]
     text = f"{month} {day.day}" if ref.us_order else f"{day.day} {month}"
@@ -356,10 +357,11 @@ def date_en(ref: DayRef, *, weekday: bool = True, year: bool = False) -> str:
     return text
 
 
-def relative_day_en(ref: DayRef) -> str:
+def relative_day_en(ref: DayRef, *, mid: bool = False) -> str:
     """A past day as a person writes it (English).
 
     "today", "this afternoon", "yesterday afternoon", "on Tuesday", "on Tuesday, November 17".
+    With ``mid=True`` (the words go on after it) a US full date takes its closing comma.
 
     "Today" and "yesterday" only when the letter is read the day it is written;
     a weekday alone within the last six days; the full date beyond.
@@ -371,7 +373,8 @@ def relative_day_en(ref: DayRef) -> str:
         return "yesterday" + (f" {parts[ref.part]}" if ref.part is not None else "")
     if 0 <= ref.days_ago < 7:
         return "on " + _WEEKDAYS[ref.day.weekday()]
-    return "on " + date_en(ref)
+    # US style sets a full date off with commas inside a sentence ("on Monday, November 16, I").
+    return "on " + date_en(ref) + ("," if mid and ref.us_order else "")
 
 
 def upcoming_day_en(ref: DayRef) -> str:
@@ -390,8 +393,8 @@ def _with_title(person: object) -> str:
     return f"{name} ({title})" if "," in title else f"{name}, {title}"
 
 
-def _relative_day(ref: DayRef) -> str:
-    return relative_day_en(ref)
+def _relative_day(ref: DayRef, mid: bool = True) -> str:
+    return relative_day_en(ref, mid=mid)
 
 
 def _day_date(ref: DayRef) -> str:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from thankyou import _lang, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
+from thankyou._wording import wording_findings
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.models import Delivery, Interview, Style, ascii_email
@@ -50,6 +51,9 @@ CODES: dict[str, Level] = {
     "look-alike-domain": "warning",
     "too-long": "warning",
     "neutral-greeting": "warning",
+    "phrase-form": "warning",
+    "greeting": "warning",
+    "concern-unanswered": "warning",
 }
 
 #: SPEC §7: a thank-you email over this many words is too long.
@@ -129,6 +133,43 @@ _SAY = {
         'The {language} letter to {name} falls back to the neutral "{salutation}": '
         "add their family_name, which the formal greeting needs."
     ),
+    "phrase-form/sentence": (
+        '"{value}" is a sentence where a phrase is wanted: the letters set it apart as a '
+        'sentence of its own; a phrase reads better, for example "{example}".'
+    ),
+    "phrase-form/capital": (
+        '"{value}" starts with a capital the letters keep, in case it is a name; '
+        'if it is not, write "{better}".'
+    ),
+    "phrase-form/fragment": (
+        '"{value}" is neither a phrase nor a sentence: write the topic ("my Scala '
+        'experience") or a whole sentence ("I have not used Scala yet.").'
+    ),
+    "phrase-form/thanks": (
+        '{count} sentences of the personal paragraph start with "Thank you", and the letter '
+        "opens with one: say it once, and let the rest say what you took away."
+    ),
+    "phrase-form/answer": (
+        '"{value}" reads as a phrase, but the letters set the answer as a sentence after '
+        '"You asked about …": write it as one, for example "I have started running our '
+        'side project on a managed cluster."'
+    ),
+    "greeting/honorific": (
+        'The honorific "{honorific}" needs family_name to be used ("Dear {honorific} …,"); '
+        'until then the letter says "Dear {name},". Add family_name.'
+    ),
+    "greeting/own-honorific": (
+        '"{name}" seems to carry its own honorific: write it in honorific = "{prefix}", give '
+        "family_name, and keep name as the person writes it without the honorific."
+    ),
+    "greeting/first-name": (
+        'The letter to {name} opens "Dear {name},": if you are on first-name terms, add '
+        'given_name (the name you call them by) for "Hi …,".'
+    ),
+    "concern-unanswered": (
+        'The concern "{topic}" has no answer: add answer = "…", a sentence on what you are '
+        "doing about it, so the letter does not raise it and leave it open."
+    ),
     "too-long/pages": (
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
         "paragraph or the highlights so it fits on one."
@@ -195,6 +236,11 @@ def _model_findings(
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
     yield from _greeting_findings(interview)
+    yield from (
+        _finding(key, field, **values)
+        for key, field, values in wording_findings(interview)
+        if _english_rule_applies(interview, key, field)
+    )
     letters = _compose_default(interview, now.date(), template_dirs)
     yield from _length_findings(interview, letters)
 
@@ -369,6 +415,25 @@ def _domain_findings(interview: Interview) -> Iterator[Finding]:
 # -- greetings in German, French and Spanish ------------------------------------------------
 
 _LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish"}
+
+
+def _english_rule_applies(interview: Interview, key: str, field: str) -> bool:
+    """The English wording rules (phrase forms, "Dear …" greetings) judge English letters only.
+
+    Phrase forms follow the interview's language; a greeting, its reader's. German,
+    French and Spanish greetings have ``neutral-greeting`` instead.
+    """
+    if key.startswith("greeting/"):
+        person: Any = interview
+        found = re.match(r"(panel|references)\[(\d+)\]|recruiter", field)
+        if found and found.group(1):
+            person = getattr(interview, found.group(1))[int(found.group(2))]
+        elif found:
+            person = interview.recruiter
+        return _lang.language_of(interview, person) == "en"
+    if key.startswith("phrase-form/") and key != "phrase-form/thanks":
+        return interview.language == "en"
+    return True
 
 
 def _greeting_findings(interview: Interview) -> Iterator[Finding]:
