@@ -552,3 +552,28 @@ def test_golden_letters_have_no_tells(name):
     assert not re.search(r"\b(\w+) \1\b", body, re.IGNORECASE), body
     assert "{{" not in body and "{%" not in body
     assert "  " not in body
+
+
+# --- English rules stay with English letters ---------------------------------------------------
+
+
+def test_german_phrases_keep_their_nouns_and_are_not_judged_by_english_rules():
+    interview = varied(
+        "de",
+        highlights=["Die Umstellung auf Streaming.", "Kultur der Post-Mortems"],
+        panel_0={"honorific": "Dr."},
+    )
+    body = first(interview).paragraphs[0]
+    assert "die Umstellung auf Streaming und die Kultur" not in body  # the noun keeps its capital
+    assert "geblieben: die Umstellung auf Streaming und Kultur der Post-Mortems." in body
+    now = dt.datetime(2026, 11, 24, 16, tzinfo=dt.UTC)
+    codes = {(f.code, f.field) for f in check(interview, now=now)}
+    assert not [c for c in codes if c[0] in ("phrase-form", "greeting")]
+    assert ("neutral-greeting", "panel[0].honorific") in codes
+    english = varied("de", language="en", highlights=["Kultur der Post-Mortems"])
+    assert "phrase-form" in {f.code for f in check(english, now=now)}
+
+
+def test_starter_mentions_the_language():
+    text = (templating.builtin_root() / "_starter.toml").read_text(encoding="utf-8")
+    assert '# language = "de"' in text
