@@ -113,3 +113,30 @@ def test_the_linter_catches_each_tell(
     """Each lint rule fires on the defect it names (so a clean run means something)."""
     letter = make_letter(paragraphs=(text,), personal=None)
     assert any(problem in p for p in lint(letter)), lint(letter)
+
+
+#: Messy files where the letters cannot be sure, and the warning `check` must give for each.
+EXPECTED_WARNINGS = {
+    "sentence-next-steps": ("phrase-form", "next_steps"),
+    "all-highlights-sentences": ("phrase-form", "highlights[1]"),
+    "company-with-inc": ("phrase-form", "highlights[0]"),
+    "concern-strings": ("phrase-form", "concerns[1].topic"),
+    "concern-without-answer": ("concern-unanswered", "concerns[0].answer"),
+    "honorific-without-family-name": ("greeting", "panel[0].family_name"),
+    "name-with-own-honorific": ("greeting", "panel[0].name"),
+    "relationship-forms": ("greeting", "references[3].given_name"),
+}
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED_WARNINGS))
+def test_check_names_the_field_to_fix(stem: str) -> None:
+    """Where a messy value cannot be fitted with certainty, check names its field."""
+    findings = thankyou.check(thankyou.load(MESSY / f"{stem}.toml"))
+    assert EXPECTED_WARNINGS[stem] in {(f.code, f.field) for f in findings}
+
+
+def test_check_is_quiet_where_the_letters_can_be_sure() -> None:
+    """Trailing stops, sentence capitals and plurals are fitted silently: no wording warning."""
+    for stem in ("trailing-stops-and-capitals", "plural-next-steps", "gerund-capital"):
+        findings = thankyou.check(thankyou.load(MESSY / f"{stem}.toml"))
+        assert not [f for f in findings if f.code == "phrase-form"], stem

@@ -9,6 +9,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import thankyou
 from thankyou import _prose
@@ -306,3 +308,26 @@ def test_three_thank_yous_are_one_too_many() -> None:
     data["panel"][0]["personal"] = "Thank you for the tour. Thank you also for the coffee."
     found = [f for f in check(validate(data)) if f.field == "panel[0].personal"]
     assert [f.code for f in found] == ["phrase-form"] and "Thank you" in found[0].message
+
+
+@given(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()))
+def test_fit_never_empties_a_value(typed: str) -> None:
+    """Whatever is typed, the fitted text is never empty and never ends in two stops."""
+    value = _prose.fit(typed.strip())
+    assert value.text.strip()
+    assert not value.text.endswith((",.", ";.", ":."))
+
+
+@pytest.mark.parametrize(
+    ("typed", "reads"),
+    [
+        ("Four years of running Kafka at Brightline.",
+         "The work draws on what I know best: four years of running Kafka at Brightline."),
+        ("My four years running Kafka at Brightline match the streaming work you described.",
+         "role. My four years running Kafka at Brightline match the streaming work you described."),
+    ],
+)  # fmt: skip
+def test_fit_as_phrase_or_sentence(typed: str, reads: str) -> None:
+    """`fit` typed as a phrase is framed; typed as a sentence it stands on its own."""
+    for text in _text("thank-you/email", fit=typed):
+        assert reads in text and "best: my" not in text

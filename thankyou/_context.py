@@ -193,7 +193,7 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         "concerns": _reader_concerns(interview, reader),
         "all_concerns": tuple(_concern(c, reader, interview.panel) for c in interview.concerns),
         "next_steps": _prose.fit(interview.next_steps) if interview.next_steps else None,
-        "fit": _prose.fit(interview.fit) if interview.fit else None,
+        "fit": _fit(interview.fit),
         "decision_within_days": interview.decision_within_days,
         "panel": panel,
         "primary": person(interview.primary),
@@ -211,8 +211,15 @@ def build(interview: Interview, reader: Model, day: dt.date, delivery: Delivery)
         "us_dates": us_order,
     }
     context.update(_decision(interview, day, us_order))
-    context["interview"] = dict(context)
+    context["interview"] = dict(context, date=interview.date, template=interview.template)
     return context
+
+
+def _fit(text: str | None) -> Value | None:
+    """``fit`` may be a whole sentence with any verb late in it ("My four years … match …")."""
+    if text is None:
+        return None
+    return _prose.fit(text, verbs=_prose.EN_VERBS | _prose.EN_FIT_VERBS, window=10)
 
 
 def _decision(interview: Interview, day: dt.date, us_order: bool) -> dict[str, Any]:

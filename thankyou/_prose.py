@@ -98,6 +98,12 @@ EN_VERBS = _set("""
     will would should shall can could may might must is are was were has have had said says
     asked wants expects plans hopes did does do am 'll 'd
     """)
+EN_RELATIVE = _set("i we you they that which who")
+#: Verbs that make a sentence of a ``fit`` ("My four years at Brightline match the work").
+EN_FIT_VERBS = _set(
+    "match matches mirror mirrors suit suits mean means give gives help helps cover covers "
+    "make makes prepared taught"
+)
 EN_CLAUSE_OPENERS = _set("how what why when where whether which who that if while once")
 EN_PLURAL_STARTS = _set(
     "two three four five six seven eight nine ten several few some more further both "
@@ -215,6 +221,7 @@ def is_sentence(
     subjects: Collection[str] = EN_SUBJECTS,
     verbs: Collection[str] = EN_VERBS,
     openers: Collection[str] = EN_CLAUSE_OPENERS,
+    window: int = 4,
 ) -> bool:
     """True when ``text`` is a sentence rather than a phrase (see the module's rules)."""
     text = text.strip()
@@ -229,7 +236,11 @@ def is_sentence(
         return True  # "No experience with Scala" is a (verbless) statement, not a topic
     if words[0] in openers:
         return False
-    return any(w in verbs for w in words[1:4])
+    # A verb right after "I", "we", "that"… belongs to a relative clause ("the redesign I led").
+    return any(
+        w in verbs and words[i - 1] not in EN_RELATIVE
+        for i, w in enumerate(words[1:window], start=1)
+    )
 
 
 def is_plural(text: str) -> bool:
@@ -239,7 +250,7 @@ def is_plural(text: str) -> bool:
     words = [w.lower() for w in re.findall(r"[\w'’-]+", re.split(r"[,;(]", text)[0])]
     if not words:
         return False
-    if words[0] in EN_PLURAL_STARTS or (words[0].isdigit() and int(words[0]) > 1):
+    if words[0] in EN_PLURAL_STARTS or (words[0].isdecimal() and int(words[0]) > 1):
         return True
     head = words[: next((i for i, w in enumerate(words) if w in EN_PREPOSITIONS), len(words))]
     if "and" in head or "or" in head:
@@ -258,15 +269,21 @@ def as_sentence(text: str) -> str:
     return text if ends_sentence(text) else text + "."
 
 
-def fit(text: str, lowerable: Collection[str] = EN_LOWERABLE) -> Value:
+def fit(
+    text: str,
+    lowerable: Collection[str] = EN_LOWERABLE,
+    *,
+    verbs: Collection[str] = EN_VERBS,
+    window: int = 4,
+) -> Value:
     """Fit a value typed for a phrase frame.
 
     A phrase loses its leading capital (unless it may be a name) and its full
     stop; a sentence is kept whole, as a sentence of its own.
     """
-    if is_sentence(text):
+    if is_sentence(text, verbs=verbs, window=window):
         return Value(as_sentence(text), sentence=True, plural=False, raw=text)
-    phrase = lower_initial(strip_stop(text), lowerable)
+    phrase = lower_initial(strip_stop(text) or text, lowerable)
     return Value(phrase, sentence=False, plural=is_plural(phrase), raw=text)
 
 
@@ -277,7 +294,7 @@ def fit_relationship(text: str) -> Value:
     years" all come out with a determiner: "my professor", "my former manager
     at Brightline", "my team lead for three years".
     """
-    phrase = lower_initial(strip_stop(text))
+    phrase = lower_initial(strip_stop(text) or text)
     first = (_words(phrase) or [""])[0].lower()
     if first not in EN_DETERMINERS and first not in ("a", "an"):
         phrase = "my " + phrase
