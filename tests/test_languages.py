@@ -25,7 +25,7 @@ from docx import Document
 from slugify import slugify
 
 import thankyou
-from thankyou import _lang, templating
+from thankyou import _lang, facts, templating
 from thankyou.checks import check
 from thankyou.errors import FactsError
 from thankyou.models import Interview
@@ -47,7 +47,7 @@ def example(language: str) -> Interview:
 
 def raw(language: str) -> dict[str, Any]:
     """The example's facts as a mapping, to vary one field at a time."""
-    return thankyou.facts.parse(EXAMPLES / f"panel-interview.{language}.toml")
+    return facts.parse(EXAMPLES / f"panel-interview.{language}.toml")
 
 
 def varied(of: str, **changes: Any) -> Interview:
@@ -299,7 +299,7 @@ def test_today_and_the_decision_day():
     monday = dt.date(2026, 11, 30)
     assert _lang.by_day("de", monday) == "bis zum 30. November"
     assert _lang.by_day("fr", monday) == "d’ici le lundi 30 novembre"
-    assert _lang.by_day("es", monday) == "antes del lunes 30 de noviembre"
+    assert _lang.by_day("es", monday) == "para el lunes 30 de noviembre"
 
 
 def test_five_days_from_tuesday_falls_on_the_monday():
@@ -577,3 +577,71 @@ def test_german_phrases_keep_their_nouns_and_are_not_judged_by_english_rules():
 def test_starter_mentions_the_language():
     text = (templating.builtin_root() / "_starter.toml").read_text(encoding="utf-8")
     assert '# language = "de"' in text
+
+
+# --- messy facts, in every language ------------------------------------------------------------
+
+MESSY = sorted((Path(__file__).resolve().parent / "data" / "messy").glob("*.toml"))
+_DOUBLED = re.compile(r"(?<![.?!])[.,;:!?][ \u202f\u00a0]*[.,;:](?!\.)|\b(\w+) \1\b")
+_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b|\bTrue\b|\bFalse\b")
+
+
+def _lint(letter: thankyou.Letter) -> list[str]:
+    """Mechanical tells in any language: template syntax, doubled marks, unfinished paragraphs."""
+    problems = []
+    for paragraph in letter.paragraphs:
+        if found := _DOUBLED.search(paragraph):
+            problems.append(f"doubled {found.group()!r}: {paragraph!r}")
+        prose = paragraph.split("\n– ")[0]
+        ends = ":" if "\n– " in paragraph else ".?!"
+        if not prose.rstrip("\"'”’»)").endswith(tuple(ends)):
+            problems.append(f"unfinished: {paragraph!r}")
+    text = "\n".join([letter.subject, letter.salutation, *letter.paragraphs, letter.closing])
+    if found := _LEFTOVER.search(text):
+        problems.append(f"leftover {found.group()!r}")
+    if "  " in text:
+        problems.append("double space")
+    return problems
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_messy_facts_read_right_in_every_language(language):
+    """The messy corpus (typed the way people type) in German, French and Spanish templates."""
+    problems = []
+    for path in MESSY:
+        data = facts.parse(path)
+        data["language"] = language
+        interview = Interview.model_validate(data)
+        for info in templating.catalogue():
+            try:
+                written = thankyou.compose(interview, info.name, today=TODAY)
+            except FactsError:  # no references or no recruiter in this file
+                continue
+            for letter in written:
+                assert letter.language == language
+                problems += [f"{path.stem} {info.name}: {p}" for p in _lint(letter)]
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        (
+            "de",
+            "Eine Entscheidung soll bis zum 30. November fallen.",
+            "sollte bis zum 30. November",
+        ),
+        ("fr", "La décision est attendue d’ici le lundi 30 novembre.", "était attendue"),
+        ("es", "Esperan tomar una decisión para el lunes 30 de noviembre.", "Esperaban tomar"),
+    ],
+)
+def test_debrief_speaks_of_a_past_decision_day_in_the_past(language, before, after):
+    interview = example(language)
+    assert before in " ".join(first(interview, "recruiter/debrief").paragraphs)
+    late = first(interview, "recruiter/debrief", today=dt.date(2026, 12, 2))
+    assert after in " ".join(late.paragraphs)
+
+
+def test_the_lint_above_catches_what_it_looks_for(make_letter):
+    for text in ("Fin.. ", "la la suite.", "{{ x }}.", "sans point"):
+        assert _lint(make_letter(paragraphs=(text.strip(),), personal=None)), text

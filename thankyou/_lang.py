@@ -412,14 +412,14 @@ def by_day(language: str, day: dt.date) -> str:
     """A deadline the reader can check, that reads in mid-sentence.
 
     "bis zum 30. November" (a weekday would need commas on both sides in German),
-    "d’ici le lundi 30 novembre", "antes del lunes 30 de noviembre".
+    "d’ici le lundi 30 novembre", "para el lunes 30 de noviembre".
     """
     name, date = weekday(language, day), day_month(language, day)
     if language == "de":
         return f"bis zum {date}"
     if language == "fr":
         return f"d’ici le {name} {date}"
-    return f"antes del {name} {date}"
+    return f"para el {name} {date}"
 
 
 # --- the object templates see -----------------------------------------------------------------
