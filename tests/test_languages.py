@@ -393,9 +393,13 @@ def test_thank_you_email_is_100_to_200_words(language):
 # --- every format, read back ---------------------------------------------------------------------
 
 
+PANEL = (0, 1, 2)  # Priya Raman (email), Tomás O'Neill (post), Mei Chen (by hand)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_formal_letter_as_pdf_one_page_with_its_conventions(language):
-    letter = letters(example(language))[1]  # by post: thank-you/formal
+@pytest.mark.parametrize("member", PANEL)
+def test_panel_letter_as_pdf_one_page_with_its_conventions(language, member):
+    letter = letters(example(language))[member]
     data = thankyou.render(letter, "pdf")
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages) == 1
@@ -405,6 +409,7 @@ def test_formal_letter_as_pdf_one_page_with_its_conventions(language):
     assert letter.date_line in text
     assert letter.salutation in text
     assert letter.closing.split()[0] in text
+    assert letter.paragraphs[0][:40] in text.replace("\n", " ")
     if letter.heading:
         first_word = letter.heading.split()[0]
         heading_words = [w for w in words if w["text"] == first_word]
@@ -416,12 +421,15 @@ def test_formal_letter_as_pdf_one_page_with_its_conventions(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_formal_letter_as_docx(language):
-    letter = letters(example(language))[1]
+@pytest.mark.parametrize("member", PANEL)
+def test_panel_letter_as_docx(language, member):
+    letter = letters(example(language))[member]
     document = Document(io.BytesIO(thankyou.render(letter, "docx")))
     paragraphs = {p.text: p for p in document.paragraphs}
     assert letter.salutation in paragraphs
     assert letter.date_line in paragraphs
+    assert letter.closing in paragraphs
+    assert letter.paragraphs[0] in paragraphs
     if letter.heading:
         heading = paragraphs[letter.heading]
         assert heading.style.font.bold is True
@@ -430,8 +438,9 @@ def test_formal_letter_as_docx(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_email_reads_back_in_its_language(language):
-    letter = first(example(language))
+@pytest.mark.parametrize("member", (0, 2))  # the two members with an email address
+def test_panel_letter_as_email_reads_back_in_its_language(language, member):
+    letter = letters(example(language), "thank-you/email")[member]
     message = email.message_from_bytes(
         thankyou.render(letter, "email"), policy=email.policy.default
     )
@@ -439,6 +448,7 @@ def test_email_reads_back_in_its_language(language):
     plain = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert plain.startswith(letter.salutation)
+    assert letter.paragraphs[0] in plain
     assert f'<html lang="{language}">' in html
     assert letter.closing in plain
 
@@ -645,3 +655,13 @@ def test_debrief_speaks_of_a_past_decision_day_in_the_past(language, before, aft
 def test_the_lint_above_catches_what_it_looks_for(make_letter):
     for text in ("Fin.. ", "la la suite.", "{{ x }}.", "sans point"):
         assert _lint(make_letter(paragraphs=(text.strip(),), personal=None)), text
+
+
+def test_a_verbatim_french_salutation_is_repeated_in_the_formula():
+    letter = first(varied("fr", panel_0={"salutation": "Madame la Présidente,"}))
+    assert letter.salutation == "Madame la Présidente,"
+    assert letter.closing == (
+        "Je vous prie d’agréer, Madame la Présidente, l’expression de mes salutations distinguées."
+    )
+    own = first(varied("fr", panel_0={"salutation": "Chère Priya,"}))
+    assert own.closing == "Je vous prie d’agréer l’expression de mes salutations distinguées."
