@@ -664,4 +664,4 @@ def test_a_verbatim_french_salutation_is_repeated_in_the_formula():
         "Je vous prie d’agréer, Madame la Présidente, l’expression de mes salutations distinguées."
     )
     own = first(varied("fr", panel_0={"salutation": "Chère Priya,"}))
-    assert own.closing == "Je vous prie d’agréer l’expression de mes salutations distinguées."
+    assert own.closing == "Bien cordialement,"

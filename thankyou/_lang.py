@@ -455,8 +455,16 @@ class Lang:
 
     @property
     def formula(self) -> str:
-        """The French closing formula, matched to the salutation."""
-        return closing_formula(self.greeting.vocative)
+        """The French closing formula, matched to the salutation.
+
+        It repeats a "Madame,"-style greeting; after the neutral greeting it goes
+        without one; after a greeting of the user's own that is no such form of
+        address ("Chère Priya,"), or on first-name terms, the long formula would be
+        stiff, so the letter closes "Bien cordialement,".
+        """
+        if self.greeting.vocative or self.greeting.neutral:
+            return closing_formula(self.greeting.vocative)
+        return "Bien cordialement,"
 
     @property
     def decision_passed(self) -> bool:
