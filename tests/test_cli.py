@@ -212,7 +212,17 @@ def test_dry_run_lists_and_writes_nothing(runner, examples_dir, tmp_path):
     """--dry-run prints the paths it would write and creates no file or folder."""
     out = tmp_path / "out"
     result = runner.invoke(
-        cli, ["render", str(examples_dir / "panel-interview.toml"), "-o", str(out), "--dry-run"]
+        cli,
+        # render reports lateness: judge it the day after the interview
+        [
+            "render",
+            str(examples_dir / "panel-interview.toml"),
+            "-o",
+            str(out),
+            "--dry-run",
+            "--today",
+            TODAY,
+        ],
     )
     assert result.exit_code == 0
     assert [Path(p).name for p in result.stdout.splitlines()] == [
@@ -330,7 +340,7 @@ def test_a_broken_template_fails_only_the_letters_that_use_it(runner, examples_d
     (broken / "formal.j2").write_text(
         '{% extends "_base/thank-you.j2" %}\n{% block body %}{{ }}{% endblock %}\n'
     )
-    args = ["render", str(examples_dir / "panel-interview.toml"), "-f", "text"]
+    args = ["render", str(examples_dir / "panel-interview.toml"), "-f", "text", "--today", TODAY]
     result = runner.invoke(
         cli, [*args, "--templates", str(broken.parent), "-o", str(tmp_path / "out")]
     )
@@ -407,7 +417,19 @@ def test_spreadsheet_with_bom_semicolons_and_stray_spaces(runner, tmp_path):
     )
     out = tmp_path / "out"
     result = runner.invoke(
-        cli, ["render", str(path), "--candidate", str(candidate), "-f", "text", "-o", str(out)]
+        cli,
+        [
+            "render",
+            str(path),
+            "--candidate",
+            str(candidate),
+            "-f",
+            "text",
+            "-o",
+            str(out),
+            "--today",
+            TODAY,
+        ],
     )
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
@@ -426,10 +448,15 @@ def test_a_bad_spreadsheet_row_fails_alone(runner, tmp_path):
         "Acme,Engineer,2026-11-24,Ann Lee,ann@acme.example,Alex,alex@example.com\n"
         "Acme,Engineer,2026-11-24,Bo Chen,bo@,Alex,alex@example.com\n"
     )
-    result = runner.invoke(cli, ["render", str(path), "-f", "text", "-o", str(tmp_path / "out")])
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["render", str(path), "-f", "text", "-o", str(out), "--today", TODAY]
+    )
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {path}:3: email: 'bo@' is not a valid email address")
-    assert result.stderr.endswith("1 written, 0 skipped, 1 failed, 0 warnings.\n")
+    # The good row renders, with the check that concerns it (no personal column).
+    assert result.stderr.startswith(f"warning: {path}:2: panel[0].personal: Ann Lee has no")
+    assert f"error: {path}:3: email: 'bo@' is not a valid email address" in result.stderr
+    assert result.stderr.endswith("1 written, 0 skipped, 1 failed, 1 warning.\n")
     assert result.stdout == f"{tmp_path / 'out/acme/ann-lee.txt'}\n"
 
 
@@ -467,7 +494,10 @@ def test_two_jobs_write_the_same_files_in_the_same_order(runner, tmp_path):
 def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, tmp_path):
     """With stderr captured, a long batch prints no bar: only the summary."""
     facts = _batch(tmp_path / "facts", 40)
-    result = runner.invoke(cli, ["render", str(facts), "-f", "text", "-o", str(tmp_path / "out")])
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["render", str(facts), "-f", "text", "-o", str(out), "--today", TODAY]
+    )
     assert result.exit_code == 0
     assert result.stderr == "40 written, 0 skipped, 0 failed, 0 warnings.\n"
 
@@ -478,7 +508,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     facts = _batch(tmp_path / "facts", 40)
     primary, secondary = pty.openpty()
     with subprocess.Popen(
-        [SCRIPT, "render", str(facts), "-f", "text", "-o", str(tmp_path / "tty")],
+        [SCRIPT, "render", str(facts), "-f", "text", "-o", str(tmp_path / "tty"), "--today", TODAY],
         stdout=subprocess.PIPE, stderr=secondary, cwd=tmp_path,
     ) as proc:  # fmt: skip
         os.close(secondary)
@@ -487,7 +517,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert proc.returncode == 0
     assert b"Writing" in seen and b"40/40" in seen
     assert len(stdout.splitlines()) == 40  # results still on stdout, one per line
-    piped = _run("render", facts, "-f", "text", "-o", tmp_path / "pipe", cwd=tmp_path)
+    piped = _run(
+        "render", facts, "-f", "text", "-o", tmp_path / "pipe", "--today", TODAY, cwd=tmp_path
+    )
     assert piped.stderr == "40 written, 0 skipped, 0 failed, 0 warnings.\n"
 
 
@@ -573,14 +605,16 @@ def test_plan_prints_the_table_and_writes_a_calendar_once(runner, examples_dir, 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Plan for Senior Data Engineer at Acme Robotics\n")
     assert "Follow up on the decision" in result.stdout
-    assert result.stderr == f"Wrote {ics}; import it into your calendar.\n"
+    # The example names no country: one note says only weekends are skipped.
+    assert result.stderr.count("note: no country") == 1
+    assert result.stderr.endswith(f"Wrote {ics}; import it into your calendar.\n")
     events = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert len(events) == len(result.stdout.splitlines()) - 3
 
     ics.write_bytes(b"mine")
     refused = runner.invoke(cli, [*args, "--ics", str(ics)])
     assert refused.exit_code == 1
-    assert refused.stderr == f"error: {ics} exists; use --force to overwrite it\n"
+    assert refused.stderr.endswith(f"error: {ics} exists; use --force to overwrite it\n")
     assert ics.read_bytes() == b"mine"
     assert runner.invoke(cli, [*args, "--ics", str(ics), "--force"]).exit_code == 0
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
@@ -652,6 +686,26 @@ def test_new_check_render_end_to_end(tmp_path):
 
     assert _run("new", cwd=tmp_path).returncode == 0
     facts = tmp_path / "interview.toml"
+    untouched = _run("check", "interview.toml", cwd=tmp_path)
+    assert untouched.returncode == 1 and "[placeholder]" in untouched.stdout
+    text = facts.read_text(encoding="utf-8")
+    for example, own in {  # the user replaces the starter's examples with their own facts
+        "Example Corp": "Lumen & Co",
+        "Your Name": "Ada Park",
+        "your.name@example.com": "ada.park@example.org",
+        "+1 555 010 0100": "+1 555 010 0111",
+        "1 Main Street": "8 Harbour Road",
+        "the move to a shared project calendar": "the shared release calendar",
+        "how the team plans its quarterly releases": "quarterly planning",
+        "I have not yet managed a budget of this size": "my budgets so far were smaller",
+        "a second interview with the operations lead": "a call with the operations lead",
+        "Jordan Smith": "Jordan Blake",
+        "jordan.smith@example.com": "jordan.blake@lumen.example",
+        "Thank you for showing me the planning board.": "I enjoyed the planning board.",
+    }.items():
+        assert example in text, example
+        text = text.replace(example, own)
+    facts.write_text(text, encoding="utf-8")
     with facts.open("a", encoding="utf-8") as handle:  # the user adds a second interviewer
         handle.write(
             '\n[[panel]]\nname = "Łucja Wróbel"\ntitle = "CFO"\ndelivery = "post"\n'
@@ -663,12 +717,12 @@ def test_new_check_render_end_to_end(tmp_path):
     rendered = _run("render", "interview.toml", cwd=tmp_path)
     assert rendered.returncode == 0, rendered.stderr
     assert rendered.stdout.splitlines() == [
-        "letters/example-corp/jordan-smith.eml",
-        "letters/example-corp/lucja-wrobel.pdf",
+        "letters/lumen-co/jordan-blake.eml",
+        "letters/lumen-co/lucja-wrobel.pdf",
     ]
     assert (
         "Łucja Wróbel"
-        in PdfReader(tmp_path / "letters/example-corp/lucja-wrobel.pdf").pages[0].extract_text()
+        in PdfReader(tmp_path / "letters/lumen-co/lucja-wrobel.pdf").pages[0].extract_text()
     )
     planned = _run("plan", "interview.toml", cwd=tmp_path)
     assert planned.returncode == 0 and "Łucja Wróbel" in planned.stdout
@@ -682,7 +736,9 @@ def test_new_check_render_end_to_end(tmp_path):
 def test_200_interviews_with_one_broken(tmp_path, jobs):
     """199 letters are written, the broken file is named with its field, and the exit is 1."""
     facts = _batch(tmp_path / "facts", 200, broken=137)
-    result = _run("render", "facts", "-f", "text", "-o", "out", "-j", jobs, cwd=tmp_path)
+    result = _run(
+        "render", "facts", "-f", "text", "-o", "out", "-j", jobs, "--today", TODAY, cwd=tmp_path
+    )
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 199 == len(_files(tmp_path / "out"))
     assert result.stderr.splitlines() == [

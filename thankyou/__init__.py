@@ -8,7 +8,7 @@ Map of the package (dependencies point down this list, never up):
 - :mod:`thankyou.facts`       load(): TOML, JSON, YAML, CSV -> Interview
 - :mod:`thankyou.templating`  the sandboxed Jinja2 environment and template catalogue
 - :mod:`thankyou.composer`    compose(): Interview -> list[Letter]
-- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx)
+- :mod:`thankyou.renderers`   render(): Letter -> bytes (text, email, pdf, docx, envelope)
 - :mod:`thankyou.output`      write(): letters -> files, atomically
 - :mod:`thankyou.checks`      check(): findings before anything is sent
 - :mod:`thankyou.planner`    plan(): the dated follow-up steps, as iCalendar
@@ -39,7 +39,8 @@ from thankyou.errors import (
 if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ serves these
     from thankyou.checks import Finding, check
     from thankyou.composer import compose
-    from thankyou.facts import load, load_many
+    from thankyou.errors import FieldProblem
+    from thankyou.facts import Loaded, load, load_many
     from thankyou.letter import Letter, Recipient
     from thankyou.models import (
         Candidate,
@@ -50,7 +51,7 @@ if typing.TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getat
         Reference,
         Style,
     )
-    from thankyou.output import WriteReport, write
+    from thankyou.output import Item, WriteReport, write
     from thankyou.planner import Plan, Step, plan
     from thankyou.renderers import render
     from thankyou.renderers.eml import to_message
@@ -60,6 +61,8 @@ _LAZY = {
     "Finding": "thankyou.checks",
     "check": "thankyou.checks",
     "compose": "thankyou.composer",
+    "FieldProblem": "thankyou.errors",
+    "Loaded": "thankyou.facts",
     "load": "thankyou.facts",
     "load_many": "thankyou.facts",
     "Letter": "thankyou.letter",
@@ -71,6 +74,7 @@ _LAZY = {
     "Recruiter": "thankyou.models",
     "Reference": "thankyou.models",
     "Style": "thankyou.models",
+    "Item": "thankyou.output",
     "WriteReport": "thankyou.output",
     "write": "thankyou.output",
     "Plan": "thankyou.planner",
@@ -84,10 +88,13 @@ __all__ = [
     "Candidate",
     "Delivery",
     "FactsError",
+    "FieldProblem",
     "Finding",
     "Interview",
     "Interviewer",
+    "Item",
     "Letter",
+    "Loaded",
     "Plan",
     "Recipient",
     "Recruiter",

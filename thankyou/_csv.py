@@ -24,7 +24,7 @@ from thankyou.facts import Loaded, validate
 from thankyou.models import Candidate, Interview, Interviewer, Recruiter, Style
 
 _INTERVIEW = ("company", "position", "date", "location", "decision_within_days",
-              "highlights", "concerns", "next_steps", "template", "fit")  # fmt: skip
+              "highlights", "concerns", "next_steps", "template", "country", "fit")  # fmt: skip
 _LISTS = frozenset({"highlights", "concerns", "address"})
 _PREFIXED: dict[str, tuple[str, ...]] = {
     "candidate": tuple(Candidate.model_fields),

@@ -733,6 +733,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
             "Stand fragen."
         ),
         "said": "Die Entscheidung war innerhalb von {days} Tagen angekündigt. ",
+        "moved": "Wegen eines Feiertags ({holiday}) verschoben. ",
         "keep-searching": "Weiter suchen",
         "keep-searching.details": (
             "Nicht auf eine einzige Stelle warten: weiter bewerben und Gespräche führen, "
@@ -769,6 +770,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
             "redire son intérêt pour le poste {de_position} et demander où en est le processus."
         ),
         "said": "La décision était annoncée sous {days} jours. ",
+        "moved": "Décalé à cause d’un jour férié ({holiday}). ",
         "keep-searching": "Continuer à chercher",
         "keep-searching.details": (
             "Ne pas tout miser sur un seul poste\u202f: continuer à postuler et à passer des "
@@ -805,6 +807,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
             "reiterar el interés por el puesto de {position} y preguntar cómo va el proceso."
         ),
         "said": "Dijeron que decidirían en {days} días. ",
+        "moved": "Aplazado por un día festivo ({holiday}). ",
         "keep-searching": "Seguir buscando",
         "keep-searching.details": (
             "No esperar a una sola oferta: seguir enviando candidaturas y haciendo "

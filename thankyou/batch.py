@@ -13,12 +13,16 @@ import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thankyou.composer import compose_each
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, load_many, parse
 from thankyou.letter import Letter
 from thankyou.output import worker_pool
+
+if TYPE_CHECKING:
+    from thankyou.checks import Finding
 
 __all__ = ["Composed", "compose_files", "is_candidate_file", "read_files"]
 
@@ -120,7 +124,7 @@ def _compose_file(
         else:
             errors = (str(loaded.error),) if loaded.error is not None else ()
             composed = Composed(loaded.source, errors=errors)
-        results.append(replace(composed, warnings=loaded.warnings))
+        results.append(replace(composed, warnings=(*loaded.warnings, *composed.warnings)))
     return results
 
 
@@ -151,4 +155,45 @@ def _compose_one(
                 letters.append(result)
     except ThankYouError as err:  # the template or its readers: nothing to write at all
         errors.append(f"{loaded.source}: {err}")
-    return Composed(loaded.source, tuple(letters), tuple(errors))
+    return _checked(loaded, Composed(loaded.source, tuple(letters), tuple(errors)), today)
+
+
+def _checked(loaded: Loaded, composed: Composed, today: dt.date | None) -> Composed:
+    """Run the checks that concern the composed letters: errors stop them, warnings ride along.
+
+    An error about the interview as a whole (a placeholder in ``company``)
+    stops every letter, reported once; an error about one reader stops the
+    letters to that reader. Lengths are not measured here: that would lay out
+    every paper letter twice (``thankyou check`` measures them).
+    """
+    from thankyou.checks import check, concerning, letter_findings  # late: name tables
+
+    assert loaded.interview is not None
+    interview, source = loaded.interview, loaded.source
+    # Letters dated `today` count as written at its start: no hour is known to be late.
+    now = dt.datetime.combine(today, dt.time(0, 0)) if today is not None else None
+    findings = concerning(check(interview, now=now, lengths=False), interview, composed.letters)
+    findings += letter_findings(interview, composed.letters)
+    errors = [f for f in findings if f.level == "error"]
+    if any(not _about_reader(f) for f in errors):  # about the whole interview: no letter goes
+        lines = "\n".join(f"{source}: {_say(f)}" for f in errors)
+        return replace(composed, letters=(), errors=(*composed.errors, lines))
+    letters, failed = [], list(composed.errors)
+    for letter in composed.letters:
+        own = concerning(errors, interview, [letter])
+        if own:
+            who = f"{source}: letter to {letter.recipient.name}"
+            failed.append("\n".join(f"{who}: {_say(f)}" for f in own))
+        else:
+            letters.append(letter)
+    warnings = [f"{source}: {_say(f)}" for f in findings if f.level == "warning"]
+    return replace(composed, letters=tuple(letters), errors=tuple(failed), warnings=tuple(warnings))
+
+
+def _about_reader(finding: Finding) -> bool:
+    return finding.field.startswith(("panel[", "references[", "recruiter"))
+
+
+def _say(finding: Finding) -> str:
+    where = f"{finding.field}: " if finding.field else ""
+    return f"{where}{finding.message} [{finding.code}]"

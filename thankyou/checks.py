@@ -32,7 +32,7 @@ from thankyou.models import Delivery, Interview, Style, ascii_email
 if TYPE_CHECKING:
     from thankyou.letter import Letter
 
-__all__ = ["CODES", "Finding", "check"]
+__all__ = ["CODES", "Finding", "check", "concerning", "letter_findings"]
 
 Level = Literal["error", "warning"]
 
@@ -54,7 +54,14 @@ CODES: dict[str, Level] = {
     "phrase-form": "warning",
     "greeting": "warning",
     "concern-unanswered": "warning",
+    "placeholder": "error",
+    "personal-punctuation": "warning",
+    "old-date": "warning",
+    "early-follow-up": "warning",
 }
+
+#: Codes that :func:`letter_findings` returns, about letters rather than facts.
+LETTER_CODES = frozenset({"early-follow-up"})
 
 #: SPEC §7: a thank-you email over this many words is too long.
 MAX_EMAIL_WORDS = 200
@@ -174,6 +181,23 @@ _SAY = {
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
         "paragraph or the highlights so it fits on one."
     ),
+    "placeholder": (
+        '"{value}" is the example that `thankyou new` wrote: replace it with your own, '
+        "or remove the line if it does not apply."
+    ),
+    "personal-punctuation": (
+        'The personalised paragraph for {name} ends "…{end}" without a full stop, question '
+        "or exclamation mark: finish its last sentence."
+    ),
+    "old-date": (
+        "The interview is dated {date}, {days} days ago: check the year, since the letters "
+        "and the plan count from this date."
+    ),
+    "early-follow-up": (
+        "The follow-up to {name} is dated {date}, before {decision}, the day they said they "
+        "would decide by ({days} days after the interview), so you cannot have heard back yet: "
+        "let it thank and restate your interest, or write it after {decision}."
+    ),
 }
 
 
@@ -189,6 +213,7 @@ def check(
     tz: dt.tzinfo | None = None,
     base_dir: str | Path | None = None,
     template_dirs: Sequence[str | Path] = (),
+    lengths: bool = True,
 ) -> list[Finding]:
     """Return what should be fixed or looked at before the letters are sent.
 
@@ -204,6 +229,8 @@ def check(
             paths (letterhead, signature, fonts) are resolved, as ``load`` does.
         template_dirs: Folders of user templates, searched before the built-ins
             when the letters are composed to measure their length.
+        lengths: Measure the letters (``too-long``): composes them and lays out
+            the paper ones. ``thankyou render`` turns it off, having its own letters.
 
     Returns:
         Findings, errors first, then by field path (``panel[2]`` before ``panel[10]``).
@@ -219,7 +246,7 @@ def check(
     if model is not None:
         findings += [
             f
-            for f in _model_findings(model, _aware(now, tz), tz, template_dirs)
+            for f in _model_findings(model, _aware(now, tz), tz, template_dirs, lengths)
             if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
         ]
     return sorted(findings, key=_sort_key)
@@ -230,19 +257,22 @@ def _model_findings(
     now: dt.datetime,
     tz: dt.tzinfo | None,
     template_dirs: Sequence[str | Path],
+    lengths: bool = True,
 ) -> Iterator[Finding]:
     yield from _name_findings(interview)
     yield from _personal_findings(interview)
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
     yield from _greeting_findings(interview)
-    yield from (
-        _finding(key, field, **values)
-        for key, field, values in wording_findings(interview)
-        if _english_rule_applies(interview, key, field)
-    )
-    letters = _compose_default(interview, now.date(), template_dirs)
-    yield from _length_findings(interview, letters)
+    for key, field, values in wording_findings(interview):
+        if _english_rule_applies(interview, key, field):
+            yield _finding(key, field, **values)
+    yield from _placeholder_findings(interview)
+    yield from _punctuation_findings(interview)
+    yield from _old_date(interview, now, tz)
+    if lengths:
+        letters = _compose_default(interview, now.date(), template_dirs)
+        yield from _length_findings(interview, letters)
 
 
 def _sort_key(finding: Finding) -> tuple[bool, list[tuple[str, int]]]:
@@ -513,3 +543,114 @@ def _panel_letters(interview: Interview, letters: Sequence[Letter]) -> Iterator[
     for letter in letters:
         if letter.recipient.name in index:
             yield index[letter.recipient.name], letter
+
+
+# -- left from `thankyou new`, unfinished, in the wrong year, too early ---------------------------
+
+
+def _placeholder_findings(interview: Interview) -> Iterator[Finding]:
+    from thankyou._placeholders import placeholders  # late: reads the starter file
+
+    for field, value in placeholders(interview.model_dump(mode="json")):
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        yield _finding("placeholder", field, value=shown.replace("\n", ", "))
+
+
+#: Sentence-final punctuation (Latin, CJK, Arabic, Devanagari, Ethiopic), and what may follow it.
+_FINAL = ".!?…。！？؟।።"
+_CLOSERS = "\"'”’»)]）」』"
+
+
+def _punctuation_findings(interview: Interview) -> Iterator[Finding]:
+    for i, member in enumerate(interview.panel):
+        text = (member.personal or "").rstrip().rstrip(_CLOSERS)
+        if text and text[-1] not in _FINAL:
+            end = member.personal.rstrip()[-20:] if member.personal else ""
+            yield _finding(
+                "personal-punctuation", f"panel[{i}].personal", name=member.name, end=end
+            )
+
+
+#: An interview longer ago than this is most likely dated in the wrong year.
+OLD_AFTER = dt.timedelta(days=60)
+
+
+def _old_date(interview: Interview, now: dt.datetime, tz: dt.tzinfo | None) -> Iterator[Finding]:
+    since = now - _aware(interview.when, tz)
+    if since > OLD_AFTER:
+        yield _finding("old-date", "date", date=interview.when.date().isoformat(), days=since.days)
+
+
+def letter_findings(
+    interview: Interview, letters: Sequence[Letter], *, tz: dt.tzinfo | None = None
+) -> list[Finding]:
+    """Findings about the letters themselves, for ``thankyou render``: a follow-up too early.
+
+    A follow-up letter dated before the day they said they would decide by
+    (``early-follow-up``) comes before the candidate could have heard back.
+    """
+    days = interview.decision_within_days
+    if days is None:
+        return []
+    decision = _aware(interview.when, tz).date() + dt.timedelta(days=days)
+    return [
+        _finding(
+            "early-follow-up",
+            "decision_within_days",
+            name=letter.recipient.name,
+            date=_day(letter.date),
+            decision=_day(decision),
+            days=days,
+        )
+        for letter in letters
+        if letter.template.startswith("follow-up/") and letter.date < decision
+    ]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+# -- which findings concern which letters (for `thankyou render`) -----------------------------
+
+#: Findings that concern one family of letters only: the 24-hour rule and the personalised
+#: paragraph are the thank-you letters'; the decision date is the follow-up's.
+_ONLY_FOR = {
+    "late": "thank-you",
+    "missing-personal": "thank-you",
+    "duplicate-personal": "thank-you",
+    "personal-punctuation": "thank-you",
+    "too-long": "thank-you",
+    "early-follow-up": "follow-up",
+}
+_PERSON = re.compile(r"^(panel\[\d+\]|references\[\d+\]|recruiter)(?=$|[.\[])")
+
+
+def concerning(
+    findings: Sequence[Finding], interview: Interview, letters: Sequence[Letter]
+) -> list[Finding]:
+    """The findings that concern ``letters``: about the interview, or about one of their readers.
+
+    A finding about a person (``panel[1].personal``) concerns only the letters
+    to that person; some concern one family only (``late`` the thank-you
+    letters, ``early-follow-up`` the follow-up).
+    """
+    readers = {path for letter in letters for path in _reader_paths(interview, letter)}
+    families = {letter.template.split("/", 1)[0] for letter in letters}
+    kept = []
+    for finding in findings:
+        family = _ONLY_FOR.get(finding.code)
+        if family is not None and family not in families:
+            continue
+        person = _PERSON.match(finding.field)
+        if person is None or person.group(1) in readers:
+            kept.append(finding)
+    return kept
+
+
+def _reader_paths(interview: Interview, letter: Letter) -> Iterator[str]:
+    name = letter.recipient.name
+    yield from (f"panel[{i}]" for i, m in enumerate(interview.panel) if m.name == name)
+    yield from (f"references[{i}]" for i, r in enumerate(interview.references) if r.name == name)
+    if interview.recruiter is not None and interview.recruiter.name == name:
+        yield "recruiter"

@@ -45,6 +45,7 @@ from thankyou.batch import Composed, compose_files
 from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, parse
 from thankyou.letter import Letter
+from thankyou.models import Delivery
 from thankyou.output import Item, WriteReport, atomic_write, formats_for
 
 
@@ -85,7 +86,10 @@ def main() -> None:
     show_default=True,
     callback=parse_formats,
     metavar="FORMATS",
-    help="auto (email -> .eml, post and hand -> .pdf), pdf, docx, email, text, or a list: pdf,docx",
+    help=(
+        "auto (email -> .eml, post and hand -> .pdf), pdf, docx, email, text, envelope, "
+        "or a list: pdf,docx"
+    ),
 )
 @click.option(
     "-o",
@@ -152,7 +156,7 @@ def render(
         files(facts, candidate), template, candidate=candidate, template_dirs=template_dirs,
         today=today.date() if today else None, paper=paper, jobs=jobs,
     )  # fmt: skip
-    letters: Iterable[Letter] = _letters(composed, report)
+    letters: Iterable[Letter] = _letters(composed, report, _asks_envelope(formats))
     total = None
     if sys.stderr.isatty():
         # A progress bar needs the count first. Without one, letters stream from the
@@ -173,12 +177,21 @@ def render(
     sys.exit(INTERRUPTED if interrupted else 0 if report.ok else 1)
 
 
-def _letters(composed: Iterable[Composed], report: WriteReport) -> Iterator[Letter]:
+def _asks_envelope(formats: str) -> bool:
+    return any(name.strip().lower() == "envelope" for name in formats.split(","))
+
+
+def _letters(
+    composed: Iterable[Composed], report: WriteReport, envelopes: bool = False
+) -> Iterator[Letter]:
     """Yield the letters; record failed interviews in ``report`` and show input warnings."""
     for one in composed:
         warn(one.warnings, report.notes)
         report.errors.extend(one.errors)
-        yield from one.letters
+        for letter in one.letters:
+            if envelopes and letter.delivery is Delivery.email:
+                echo_err(f"note: {one.source}: no envelope for {letter.recipient.name}: by email")
+            yield letter
 
 
 def _screen_lines() -> int:
@@ -363,6 +376,8 @@ def plan_command(
         assert one.interview is not None
         the_plan = thankyou.plan(one.interview, now)
         click.echo(("\n" if shown else "") + the_plan.table(), nl=False)  # a blank line between
+        for note in the_plan.notes:
+            echo_err(f"note: {note}")
         shown = True
         if ics is not None:
             failed |= not _write_ics(ics, the_plan.to_ics(), force)

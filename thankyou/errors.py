@@ -16,6 +16,7 @@ This module imports nothing from the rest of the package.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class ThankYouError(Exception):
@@ -28,6 +29,19 @@ class ThankYouError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle rebuilds an exception by calling its class with ``args`` alone, which loses
+        # the keyword-only attributes (template, format, ...) or fails outright. Restoring
+        # the instance's state instead lets a worker process hand an error back whole.
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
+
+def _restore(cls: type[ThankYouError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -273,6 +274,11 @@ class Style(_Model):
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     signature: ExistingFile | None = None
     extra_fonts: list[ExistingFile] = []
+    #: Envelope size for ``-f envelope``: ``None`` follows the paper (US #10 with
+    #: Letter, DL with A4); ``"c5"`` or ``"c6"`` for those ISO 269 sizes.
+    envelope: Literal["us10", "dl", "c5", "c6"] | None = None
+    #: ``-f auto`` also writes an envelope for each letter that goes by post or hand.
+    envelopes: bool = False
 
 
 def _parse_when(value: Any) -> Any:
@@ -293,6 +299,33 @@ def _parse_when(value: Any) -> Any:
         "'{value}' is not a date; write 2026-11-24 or 2026-11-24T14:00:00-06:00",
         {"value": "" if value is None else str(value)},
     )
+
+
+def _country(value: Any) -> Any:
+    """ISO 3166-1 alpha-2 (``US``), or ISO 3166-2 with a subdivision (``DE-BY``), upper-cased.
+
+    The ``holidays`` package must know the country (and subdivision).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(
+        r"[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?", value.strip()
+    ):
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not an ISO 3166 country code such as US or DE (or DE-BY for a region)",
+            {"value": str(value)[:40]},
+        )
+    code = value.strip().upper()
+    from thankyou._holidays import known_country  # lazy: the holidays package is large
+
+    if not known_country(code):
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not a country or region whose public holidays are known",
+            {"value": code},
+        )
+    return code
 
 
 class Interview(_Model):
@@ -316,6 +349,8 @@ class Interview(_Model):
     recruiter: Recruiter | None = None
     references: list[Reference] = Field(default=[], max_length=20)
     style: Style = Style()
+    #: ISO 3166 country (``US``) or region (``DE-BY``) whose public holidays the plan avoids.
+    country: Annotated[str, BeforeValidator(_country)] | None = None
 
     @field_validator("panel")
     @classmethod

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from thankyou.errors import RenderWarning, ThankYouError
 from thankyou.letter import Letter
@@ -52,6 +52,10 @@ _RESERVED = frozenset(
 )
 
 
+#: What became of one file of a run ("planned": a dry run's answer).
+ItemStatus = Literal["planned", "written", "skipped", "failed"]
+
+
 @dataclass(frozen=True)
 class Item:
     """One file of a run: a letter in one format, and what happened to it."""
@@ -59,8 +63,7 @@ class Item:
     letter: Letter
     format: str
     path: Path
-    #: "written", "skipped", "failed" or "planned" (dry run).
-    status: str = "planned"
+    status: ItemStatus = "planned"
     #: Why it was skipped or failed, or warnings it rendered with.
     messages: tuple[str, ...] = ()
 
@@ -77,7 +80,7 @@ class WriteReport:
     #: Temporaries left by an interrupted earlier run, removed by this one.
     cleaned: list[Path] = field(default_factory=list)
 
-    def _with(self, status: str) -> list[Item]:
+    def _with(self, status: ItemStatus) -> list[Item]:
         return [item for item in self.items if item.status == status]
 
     @property
@@ -114,21 +117,39 @@ class WriteReport:
 def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]:
     """Resolve the formats of one letter; ``auto`` follows its delivery (email -> .eml, else .pdf).
 
+    ``auto`` adds the envelope of a posted or handed letter when its style asks
+    for envelopes; ``envelope`` is left out for a letter that goes by email.
+
     Raises:
         ValueError: for an unknown format name.
     """
     names = formats.split(",") if isinstance(formats, str) else list(formats)
     resolved: list[str] = []
     for name in (n.strip().lower() for n in names):
-        if name == "auto":
-            name = "email" if letter.delivery is Delivery.email else "pdf"
-        if name not in FORMATS:
-            raise ValueError(
-                f"unknown format {name!r}; choose from auto, {', '.join(sorted(FORMATS))}"
-            )
-        if name not in resolved:
-            resolved.append(name)
+        for one in _auto(letter) if name == "auto" else (name,):
+            if one not in FORMATS:
+                raise ValueError(
+                    f"unknown format {one!r}; choose from auto, {', '.join(sorted(FORMATS))}"
+                )
+            if one not in resolved and not (one == "envelope" and _by_email(letter)):
+                resolved.append(one)
     return tuple(resolved)
+
+
+def _by_email(letter: Letter) -> bool:
+    return letter.delivery is Delivery.email
+
+
+def _auto(letter: Letter) -> tuple[str, ...]:
+    """Email -> .eml; post and hand -> .pdf, and the envelope with ``[style] envelopes = true``.
+
+    A letter in the window layout shows its address through the envelope's window: no
+    envelope to print.
+    """
+    if _by_email(letter):
+        return ("email",)
+    printed = letter.style.envelopes and letter.style.layout != "window"
+    return ("pdf", "envelope") if printed else ("pdf",)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -214,6 +235,8 @@ def _relative_path(letter: Letter, fmt: str) -> Path:
     stem = safe_name(letter.recipient.name)
     if family != "thank-you":
         stem = f"{stem}-{safe_name(family)}"
+    if fmt == "envelope":  # beside the letter: tomas-oneill.pdf, tomas-oneill-envelope.pdf
+        stem = f"{stem}-envelope"
     return Path(safe_name(letter.company, fallback="interview"), f"{stem}.{EXTENSIONS[fmt]}")
 
 
@@ -354,7 +377,7 @@ _WORKER_DIED = "the process writing it stopped unexpectedly; run again"
 class _Outcome(TypedDict):
     """What became of one item: its new status and messages."""
 
-    status: str
+    status: ItemStatus
     messages: tuple[str, ...]
 
 

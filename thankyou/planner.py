@@ -27,7 +27,7 @@ from thankyou.models import Delivery, Interview, Interviewer
 if TYPE_CHECKING:
     import icalendar
 
-__all__ = ["Plan", "Step", "plan"]
+__all__ = ["Plan", "Step", "followup_date", "plan"]
 
 #: The facts have no end time; the recruiter call comes this long after the start.
 ASSUMED_LENGTH = dt.timedelta(hours=1)
@@ -86,6 +86,8 @@ class Plan:
     identity: str
     #: The interview's language: the calendar's name is written in it.
     language: str = "en"
+    #: Things to know about how the dates were worked out (e.g. no country: weekends only).
+    notes: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
@@ -192,7 +194,8 @@ def plan(
     steps = [*_recruiter(interview, start, now), *_thank_yous(interview, start)]
     steps += _references(interview, start)
     follow_up = _follow_up_due(interview, start, tz)
-    steps += [_follow_up(interview, follow_up), _keep_searching(interview, follow_up)]
+    _, holiday = followup_date(interview, tz=tz)
+    steps += [_follow_up(interview, follow_up, holiday), _keep_searching(interview, follow_up)]
     rank = {s.key: i for i, s in enumerate(steps)}
     # The recruiter call comes first even when the plan is made late and the letters are
     # already overdue: it is due "at once", and its feedback may shape the letters (SPEC §1).
@@ -208,9 +211,48 @@ def plan(
     # Not the time of day: a rescheduled hour should update the events, not duplicate them.
     parts = (interview.company, interview.position, day, interview.candidate.email)
     identity = "\x1f".join(p.casefold() for p in parts)
+    notes = () if interview.country else (NO_COUNTRY_NOTE,)
     return Plan(
-        title=title, steps=tuple(steps), created=now, identity=identity, language=interview.language
+        title=title,
+        steps=tuple(steps),
+        created=now,
+        identity=identity,
+        notes=notes,
+        language=interview.language,
     )
+
+
+#: Said once per plan when the facts name no country.
+NO_COUNTRY_NOTE = (
+    "no country in the facts, so the follow-up skips weekends but not public holidays; "
+    'add country = "US" (or DE, GB, DE-BY, ...) to skip those too'
+)
+
+
+def followup_date(
+    interview: Interview, *, tz: dt.tzinfo | None = None
+) -> tuple[dt.date, str | None]:
+    """The follow-up day, and the name of the public holiday that moved it, if one did.
+
+    Counted on the interview's own calendar: 2 days after when they decide
+    within a week, else 7, then moved past weekends and the public holidays of
+    ``interview.country`` (weekends only without one).
+
+    Args:
+        interview: The interview.
+        tz: The zone of a naive interview time; defaults to the machine's.
+
+    Returns:
+        ``(day, holiday)``: ``holiday`` is the name of the holiday the day was
+        moved off (e.g. "Thanksgiving Day"), for a letter that says "after the
+        holiday"; None when no holiday moved it.
+    """
+    from thankyou._holidays import next_working_day
+
+    start = _aware(interview.when, tz)
+    soon = interview.decision_within_days is not None and interview.decision_within_days <= 7
+    day = start.date() + dt.timedelta(days=2 if soon else 7)
+    return next_working_day(day, interview.country)
 
 
 def _aware(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
@@ -313,26 +355,25 @@ def _references(interview: Interview, start: dt.datetime) -> Iterator[Step]:
 
 
 def _follow_up_due(interview: Interview, start: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
-    """SPEC §8: 2 days after when they decide within a week, else 7; a weekend moves to Monday.
+    """SPEC §8: 2 days after when they decide within a week, else 7; off weekends and holidays.
 
     The day is counted on the interview's own calendar (its offset), not in UTC:
     a Wednesday 23:30 -06:00 interview is a Wednesday one, though it is Thursday in UTC.
     """
-    soon = interview.decision_within_days is not None and interview.decision_within_days <= 7
-    day = start.date() + dt.timedelta(days=2 if soon else 7)
-    if day.weekday() >= 5:  # Saturday 5, Sunday 6 -> Monday
-        day += dt.timedelta(days=7 - day.weekday())
+    day, _ = followup_date(interview, tz=tz)
     naive = dt.datetime.combine(day, MORNING)
     if interview.when.tzinfo is None and tz is None:
         return naive.astimezone()  # the local zone as it is on that day (DST)
     return naive.replace(tzinfo=start.tzinfo)
 
 
-def _follow_up(interview: Interview, due: dt.datetime) -> Step:
+def _follow_up(interview: Interview, due: dt.datetime, holiday: str | None = None) -> Step:
     contact = interview.primary
     said = interview.decision_within_days
     when = f"They said they would decide within {said} days. " if said is not None else ""
     lang = _lang.language_of(interview, contact)
+    if holiday is not None:
+        when += f"Moved past {holiday}. "
     return Step(
         due=due,
         action=_lang.plan_text(lang, "follow-up", "Follow up on the decision"),
@@ -347,7 +388,8 @@ def _follow_up(interview: Interview, due: dt.datetime) -> Step:
             f"{when}If you have not heard from {interview.company}, write to {contact.name}: "
             f"thank them again, restate your interest in the {interview.position} position "
             f"and ask about the status.",
-            said=_lang.plan_text(lang, "said", "", days=said) if said is not None else "",
+            said=(_lang.plan_text(lang, "said", "", days=said) if said is not None else "")
+            + (_lang.plan_text(lang, "moved", "", holiday=holiday) if holiday else ""),
             company=interview.company,
             name=contact.name,
             position=interview.position,

@@ -16,7 +16,7 @@ from thankyou.models import Style
 
 __all__ = ["FORMATS", "Format", "Renderer", "render"]
 
-Format = Literal["text", "email", "pdf", "docx"]
+Format = Literal["text", "email", "pdf", "docx", "envelope"]
 
 #: Format name -> module that renders it.
 _MODULES: dict[str, str] = {
@@ -24,11 +24,14 @@ _MODULES: dict[str, str] = {
     "email": "thankyou.renderers.eml",
     "pdf": "thankyou.renderers.pdf",
     "docx": "thankyou.renderers.docx",
+    "envelope": "thankyou.renderers.envelope",
 }
 FORMATS: tuple[str, ...] = get_args(Format)
 
 #: File name extension for each format.
-EXTENSIONS: dict[str, str] = {"text": "txt", "email": "eml", "pdf": "pdf", "docx": "docx"}
+EXTENSIONS: dict[str, str] = {
+    "text": "txt", "email": "eml", "pdf": "pdf", "docx": "docx", "envelope": "pdf",
+}  # fmt: skip
 
 
 class Renderer(Protocol):
@@ -64,10 +67,11 @@ def render(letter: Letter, fmt: str, *, style: Style | None = None, **options: A
 
     Args:
         letter: A letter from :func:`thankyou.compose`.
-        fmt: ``"pdf"``, ``"docx"``, ``"email"`` or ``"text"``.
+        fmt: ``"pdf"``, ``"docx"``, ``"email"``, ``"text"``, or ``"envelope"`` (the
+            envelope of a letter that goes by post or by hand, a PDF).
         style: Paper, font and layout; defaults to the style the letter carries
             from its facts file.
-        **options: Format options: ``invariant=True`` (pdf, docx) for
+        **options: Format options: ``invariant=True`` (pdf, docx, envelope) for
             byte-reproducible output; ``smtputf8=True`` (email) to allow a
             non-ASCII local part in an address.
 
