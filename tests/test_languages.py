@@ -270,6 +270,10 @@ def test_spanish_y_becomes_e_before_an_i_sound(items, joined):
 
 def test_lists_in_german_and_french_have_no_serial_comma():
     assert _lang.join("de", ["a", "b", "c"]) == "a, b und c"
+    # ...but a German clause is closed by its comma, "und" or not.
+    assert _lang.join("de", ["die Neuordnung, die ich geleitet habe", "das Team"]) == (
+        "die Neuordnung, die ich geleitet habe, und das Team"
+    )
     assert _lang.join("fr", ["a", "b", "c"]) == "a, b et c"
 
 

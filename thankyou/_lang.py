@@ -263,6 +263,10 @@ def join(language: str, items: Iterable[Any]) -> str:
         return ""
     if len(words) == 1:
         return words[0]
+    if language == "de" and "," in words[-2]:
+        # Duden: a clause set off by a comma is closed by one, even before "und"
+        # ("die Neuordnung, die ich geleitet habe, und …").
+        words[-2] += ","
     return ", ".join(words[:-1]) + f" {_and(language, words[-1])} " + words[-1]
 
 
