@@ -186,6 +186,7 @@ class Recruiter(_Model):
     agency: Line | None = None
     phone: Line | None = None
     email: Email | None = None
+    #: For the formal greeting of a German, French or Spanish letter ("Herr", "Madame").
     honorific: Line | None = None
     family_name: Line | None = None
     #: The language of the debrief, when it is not the interview's.
@@ -207,6 +208,7 @@ class Reference(_Model):
     email: Email
     phone: Line | None = None
     emphasise: list[Phrase] = []
+    #: For the formal greeting of a German, French or Spanish letter ("Frau", "Sra.").
     honorific: Line | None = None
     family_name: Line | None = None
     #: The language of this reference's briefing, when it is not the interview's.
