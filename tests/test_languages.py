@@ -669,3 +669,14 @@ def test_a_verbatim_french_salutation_is_repeated_in_the_formula():
     )
     own = first(varied("fr", panel_0={"salutation": "Chère Priya,"}))
     assert own.closing == "Bien cordialement,"
+
+
+def test_plan_says_in_the_letters_language_that_a_holiday_moved_the_follow_up():
+    data = copy.deepcopy(raw("de"))
+    data.update(country="DE", date="2026-12-23T10:00:00+01:00")  # +2 days: Christmas Day
+    now = dt.datetime(2026, 12, 23, 12, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    (step,) = [s for s in plan(Interview.model_validate(data), now) if s.key == "follow-up"]
+    assert step.due.date() == dt.date(2026, 12, 28)
+    assert step.details.startswith("Die Entscheidung war innerhalb von 5 Tagen angekündigt. ")
+    assert "Wegen eines Feiertags verschoben." in step.details
+    assert "Christmas" not in step.details

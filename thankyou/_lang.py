@@ -703,7 +703,9 @@ def refit(language: str, context: dict[str, Any]) -> dict[str, Any]:
 #: The plan's calendar texts, written as a to-do list is in each language: an infinitive
 #: ("Dankesbrief senden", "Envoyer la lettre", "Enviar la carta"), so that no text has to
 #: choose between du and Sie, tu and vous, tú and usted. Placeholders are filled by
-#: :func:`plan_text`; ``{de_position}`` is the position after French "de" (elided).
+#: :func:`plan_text`; ``{de_position}`` is the position after French "de" (elided). A
+#: holiday is not named: the ``holidays`` package names it in the country's language,
+#: which need not be the letter's.
 PLAN_TEXT: dict[str, dict[str, str]] = {
     "de": {
         "title": "{position} bei {company}",
@@ -737,7 +739,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
             "Stand fragen."
         ),
         "said": "Die Entscheidung war innerhalb von {days} Tagen angekündigt. ",
-        "moved": "Wegen eines Feiertags ({holiday}) verschoben. ",
+        "moved": "Wegen eines Feiertags verschoben. ",
         "keep-searching": "Weiter suchen",
         "keep-searching.details": (
             "Nicht auf eine einzige Stelle warten: weiter bewerben und Gespräche führen, "
@@ -774,7 +776,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
             "redire son intérêt pour le poste {de_position} et demander où en est le processus."
         ),
         "said": "La décision était annoncée sous {days} jours. ",
-        "moved": "Décalé à cause d’un jour férié ({holiday}). ",
+        "moved": "Décalé à cause d’un jour férié. ",
         "keep-searching": "Continuer à chercher",
         "keep-searching.details": (
             "Ne pas tout miser sur un seul poste\u202f: continuer à postuler et à passer des "
@@ -811,7 +813,7 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
             "reiterar el interés por el puesto de {position} y preguntar cómo va el proceso."
         ),
         "said": "Dijeron que decidirían en {days} días. ",
-        "moved": "Aplazado por un día festivo ({holiday}). ",
+        "moved": "Aplazado por un día festivo. ",
         "keep-searching": "Seguir buscando",
         "keep-searching.details": (
             "No esperar a una sola oferta: seguir enviando candidaturas y haciendo "
