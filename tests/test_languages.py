@@ -22,6 +22,7 @@ from typing import Any
 import pdfplumber
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from slugify import slugify
 
 import thankyou
@@ -414,6 +415,10 @@ def test_panel_letter_as_pdf_one_page_with_its_conventions(language, member):
     assert letter.salutation in text
     assert letter.closing.split()[0] in text
     assert letter.paragraphs[0][:40] in text.replace("\n", " ")
+    # The place and date stand flush right: they end at or past the longest line of the body.
+    year = [w for w in words if w["text"] == "2026"][0]
+    body_right = max(w["x1"] for w in words if w["top"] > year["bottom"])
+    assert body_right - 1 <= year["x1"] <= page.width - 50
     if letter.heading:
         first_word = letter.heading.split()[0]
         heading_words = [w for w in words if w["text"] == first_word]
@@ -434,6 +439,7 @@ def test_panel_letter_as_docx(language, member):
     assert letter.date_line in paragraphs
     assert letter.closing in paragraphs
     assert letter.paragraphs[0] in paragraphs
+    assert paragraphs[letter.date_line].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     if letter.heading:
         heading = paragraphs[letter.heading]
         assert heading.style.font.bold is True
@@ -680,3 +686,11 @@ def test_plan_says_in_the_letters_language_that_a_holiday_moved_the_follow_up():
     assert step.details.startswith("Die Entscheidung war innerhalb von 5 Tagen angekündigt. ")
     assert "Wegen eines Feiertags verschoben." in step.details
     assert "Christmas" not in step.details
+
+
+def test_english_dates_stay_flush_left(make_letter):
+    letter = make_letter()
+    assert letter.language == "en" and not letter.date_right
+    document = Document(io.BytesIO(thankyou.render(letter, "docx")))
+    (date,) = [p for p in document.paragraphs if p.text == letter.date_line]
+    assert date.alignment is None

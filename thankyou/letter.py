@@ -124,6 +124,15 @@ class Letter:
         return None
 
     @property
+    def date_right(self) -> bool:
+        """True when the date line is set flush right.
+
+        German (DIN 5008, a letter without an information block), French and
+        Spanish letters put the place and date on the right; English ones on the left.
+        """
+        return self.language != "en"
+
+    @property
     def sender_block(self) -> tuple[str, ...]:
         """Sender lines for a paper letter: name, address, then phone and email."""
         contact = [c for c in (self.sender.phone, self.sender.email) if c]

@@ -93,11 +93,11 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     body.remove(section)
     if style.layout == "window":
         _window_head(body, letter, style, base)
-        _docxtext.paragraph(body, "date", letter.date_line)
+        _date(body, letter)
     else:
         if style.letterhead is False:
             _docxtext.block(body, "sender", letter.sender_block)
-        _docxtext.paragraph(body, "date", letter.date_line)
+        _date(body, letter)
         _docxtext.block(body, "recipient", letter.recipient.block)
     if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
         _docxtext.paragraph(body, "heading", letter.heading)
@@ -114,6 +114,13 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     _docxtext.paragraph(body, "signature", letter.signature)
     body.append(section)
     return _docxtext.serialise(root)
+
+
+def _date(body: etree._Element, letter: Letter) -> None:
+    """The date line; flush right where the letter's language sets it so (Letter.date_right)."""
+    p = _docxtext.paragraph(body, "date", letter.date_line)
+    if letter.date_right:
+        _docxtext.set_property(p, "w:jc", val="right")
 
 
 # --- the window layout ------------------------------------------------------------------------

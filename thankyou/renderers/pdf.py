@@ -27,6 +27,8 @@ from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.colors import black
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -112,9 +114,10 @@ class _Job:
         after: float = 0.0,
         *,
         bold: bool = False,
+        right: bool = False,
     ) -> Paragraph:
         """A paragraph of user text: escaped, font runs, CJK wrapping where needed."""
-        return self._paragraph([(text, where)], size, leading, after, bold=bold)
+        return self._paragraph([(text, where)], size, leading, after, bold=bold, right=right)
 
     def lines(
         self,
@@ -137,6 +140,7 @@ class _Job:
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
         *,
         bold: bool = False,
+        right: bool = False,
     ) -> Paragraph:
         cjk = False
         if _pdffonts.is_unusual("".join(text for text, _ in parts)):  # rarely: one scan, usually
@@ -145,6 +149,8 @@ class _Job:
         style = _pdfflow.style(self.fonts.main, size, leading, cjk)
         if after:
             style = _pdfflow.spaced(style, after)
+        if right:
+            style = ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
         return kind(f"<b>{markup}</b>" if bold else markup, style)
 
@@ -352,10 +358,14 @@ def _story(job: _Job) -> list[Flowable]:
         story.append(
             Spacer(1, PARAGRAPH_GAP if job.style.letterhead is False else 2 * PARAGRAPH_GAP)
         )
-        story.append(job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP))
+        story.append(
+            job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP, right=letter.date_right)
+        )
         story.append(job.lines(letter.recipient.block, "recipient", after=PARAGRAPH_GAP))
     else:
-        story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
+        story.append(
+            job.para(letter.date_line, "date", after=PARAGRAPH_GAP, right=letter.date_right)
+        )
     if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
         story.append(job.para(letter.heading, "heading", after=PARAGRAPH_GAP, bold=True))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
