@@ -416,7 +416,7 @@ def test_panel_letter_as_pdf_one_page_with_its_conventions(language, member):
     assert letter.closing.split()[0] in text
     assert letter.paragraphs[0][:40] in text.replace("\n", " ")
     # The place and date stand flush right: they end at or past the longest line of the body.
-    year = [w for w in words if w["text"] == "2026"][0]
+    year = next(w for w in words if w["text"] == "2026")
     body_right = max(w["x1"] for w in words if w["top"] > year["bottom"])
     assert body_right - 1 <= year["x1"] <= page.width - 50
     if letter.heading:
