@@ -694,3 +694,19 @@ def test_english_dates_stay_flush_left(make_letter):
     document = Document(io.BytesIO(thankyou.render(letter, "docx")))
     (date,) = [p for p in document.paragraphs if p.text == letter.date_line]
     assert date.alignment is None
+
+
+def test_helpers_for_user_templates():
+    lang = _lang.Lang(
+        code="de",
+        greeting=_lang.Greeting("Guten Tag Mei Chen,", "", True, False),
+        interview=dt.date(2026, 11, 24),
+        today=TODAY,
+        reaches_today=True,
+        decision_day=None,
+    )
+    assert lang.date(TODAY) == "25. November 2026"
+    assert lang.day(TODAY) == "25. November"
+    assert lang.quote("Atlas") == "„Atlas“"
+    assert lang.met() == "gestern"  # a bare date: no part of the day
+    assert lang.by() == "" and not lang.decision_passed

@@ -57,8 +57,6 @@ __all__ = [
 Code = Literal["en", "de", "fr", "es"]
 #: The languages letters are written in; English is the default.
 LANGUAGES: tuple[Code, ...] = ("en", "de", "fr", "es")
-#: Languages with built-in templates of their own (English ones sit at the top level).
-FOREIGN: tuple[Code, ...] = ("de", "fr", "es")
 
 #: A thank-you email over this many words is too long. The same reading time: German
 #: uses about a tenth fewer words than English for the same content, French and
