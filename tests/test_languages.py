@@ -710,3 +710,16 @@ def test_helpers_for_user_templates():
     assert lang.quote("Atlas") == "„Atlas“"
     assert lang.met() == "gestern"  # a bare date: no part of the day
     assert lang.by() == "" and not lang.decision_passed
+
+
+def test_points_to_emphasise_are_fitted_in_the_letters_language():
+    data = copy.deepcopy(raw("de"))
+    data["references"][1]["emphasise"] = ["Die Streaming-Migration.", "Kubernetes im Betrieb"]
+    interview = Interview.model_validate(data)
+    (dana,) = [b for b in letters(interview, "references/briefing") if "Dana" in b.recipient.name]
+    body = " ".join(dana.paragraphs)
+    assert "eingehen: die Streaming-Migration und Kubernetes im Betrieb." in body
+    (sam,) = [b for b in letters(interview, "references/briefing") if "Sam" in b.recipient.name]
+    assert "auslassen: die Streaming-Migration und Kubernetes im Betrieb." in " ".join(
+        sam.paragraphs
+    )

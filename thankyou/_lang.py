@@ -686,7 +686,16 @@ def refit(language: str, context: dict[str, Any]) -> dict[str, Any]:
         for c in context["concerns"]
         if isinstance(c, _context.ConcernView)
     )
+
+    def person(view: Any) -> Any:
+        if view is None or not getattr(view, "emphasise", ()):
+            return view
+        return dataclasses.replace(view, emphasise=tuple(again(p) for p in view.emphasise))
+
     return {
+        "recipient": person(context["recipient"]),
+        "other_references": tuple(person(r) for r in context["other_references"]),
+        "references": tuple(person(r) for r in context["references"]),
         "highlights": highlights,
         "topics": tuple(h for h in highlights if not h.sentence),
         "remarks": tuple(h for h in highlights if h.sentence),
