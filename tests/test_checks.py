@@ -118,6 +118,7 @@ TRIGGERS: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "too-long": (facts(panel_0={"personal": "Word " * 220}), "panel[0]"),
     "unknown-template": (facts(template="thank-you/nonesuch"), "template"),
+    "neutral-greeting": (facts(language="de"), "panel[1].honorific"),
     "phrase-form": (facts(next_steps="They will call me next week."), "next_steps"),
     "greeting": (facts(panel_0={"honorific": "Dr."}), "panel[0].family_name"),
     "concern-unanswered": (facts(concerns=["my notice period"]), "concerns[0].answer"),

@@ -6,7 +6,8 @@ models whose methods build new models (``model_validate``), and a model's
 validation builds :class:`pathlib.Path` objects whose methods read and write
 files. So this sandbox allows by type and name, never by default:
 
-* the fields of a model or dataclass and the properties our own classes define;
+* the fields of a model or dataclass and the properties our own classes define, and the
+  methods one of our classes lists in ``TEMPLATE_METHODS`` (the language helpers);
 * a short list of side-effect-free methods of ``str``, ``dict``, ``list``,
   ``tuple`` and the date types (``str.format`` is not one of them);
 * Jinja's own helpers (``loop``, ``cycler``, ``joiner``, ``namespace``, macros).
@@ -453,8 +454,17 @@ def _readable_plain(obj: Any, attr: str) -> bool:
     if isinstance(obj, types.SimpleNamespace):
         return attr in vars(obj)
     if dataclasses.is_dataclass(obj):
-        return attr in {f.name for f in dataclasses.fields(obj)} or _own_property(type(obj), attr)
+        return (
+            attr in {f.name for f in dataclasses.fields(obj)}
+            or _own_property(type(obj), attr)
+            or _own_template_method(type(obj), attr)
+        )
     return _own_property(type(obj), attr)
+
+
+def _own_template_method(cls: type, attr: str) -> bool:
+    """A method one of our own classes lists in ``TEMPLATE_METHODS`` (pure text helpers)."""
+    return _ours(cls) and attr in getattr(cls, "TEMPLATE_METHODS", frozenset())
 
 
 def _tuple_field(obj: Any, attr: str) -> bool:

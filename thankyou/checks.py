@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from thankyou import facts
+from thankyou import _lang, facts
 from thankyou._names import lookalike_reason, spelling_mismatch
 from thankyou._wording import wording_findings
 from thankyou._zones import attach_zone
@@ -53,6 +53,7 @@ CODES: dict[str, Level] = {
     "look-alike-domain": "warning",
     "too-long": "warning",
     "unknown-template": "error",
+    "neutral-greeting": "warning",
     "phrase-form": "warning",
     "greeting": "warning",
     "concern-unanswered": "warning",
@@ -136,6 +137,18 @@ _SAY = {
     "too-long/words": (
         "The thank-you email to {name} runs to {words} words: keep it to {limit} by "
         "shortening the personal paragraph or the highlights."
+    ),
+    "neutral-greeting/honorific": (
+        'The {language} letter to {name} falls back to the neutral "{salutation}": '
+        "set honorific to {hint} to greet them as a native letter would."
+    ),
+    "neutral-greeting/given": (
+        'The {language} letter to {name} falls back to the neutral "{salutation}": '
+        "add given_name if you are on first-name terms, else set honorific to {hint}."
+    ),
+    "neutral-greeting/family_name": (
+        'The {language} letter to {name} falls back to the neutral "{salutation}": '
+        "add their family_name, which the formal greeting needs."
     ),
     "phrase-form/sentence": (
         '"{value}" is a sentence where a phrase is wanted: the letters set it apart as a '
@@ -279,8 +292,10 @@ def _model_findings(
     yield from _late(interview, now, tz)
     yield from _domain_findings(interview)
     yield from _template_findings(interview, template_dirs)
+    yield from _greeting_findings(interview)
     for key, field, values in wording_findings(interview):
-        yield _finding(key, field, **values)
+        if _english_rule_applies(interview, key, field):
+            yield _finding(key, field, **values)
     yield from _placeholder_findings(interview)
     yield from _punctuation_findings(interview)
     yield from _old_date(interview, now, tz)
@@ -520,6 +535,55 @@ def _domain_findings(interview: Interview) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+# -- greetings in German, French and Spanish ------------------------------------------------
+
+_LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish"}
+
+
+def _english_rule_applies(interview: Interview, key: str, field: str) -> bool:
+    """The English wording rules (phrase forms, "Dear …" greetings) judge English letters only.
+
+    Phrase forms follow the interview's language; a greeting, its reader's. German,
+    French and Spanish greetings have ``neutral-greeting`` instead.
+    """
+    if key.startswith("greeting/"):
+        person: Any = interview
+        found = re.match(r"(panel|references)\[(\d+)\]|recruiter", field)
+        if found and found.group(1):
+            person = getattr(interview, found.group(1))[int(found.group(2))]
+        elif found:
+            person = interview.recruiter
+        return _lang.language_of(interview, person) == "en"
+    if key.startswith("phrase-form/") and key != "phrase-form/thanks":
+        return interview.language == "en"
+    return True
+
+
+def _greeting_findings(interview: Interview) -> Iterator[Finding]:
+    """``neutral-greeting``: a de/fr/es letter that cannot greet its reader by name."""
+    people: list[tuple[str, Any, bool]] = [
+        (f"panel[{i}]", member, False) for i, member in enumerate(interview.panel)
+    ]
+    if interview.recruiter is not None:
+        people.append(("recruiter", interview.recruiter, True))
+    people += [(f"references[{i}]", ref, True) for i, ref in enumerate(interview.references)]
+    for path, person, first_name_terms in people:
+        language = _lang.language_of(interview, person)
+        gap = _lang.greeting_gap(language, person, first_name_terms=first_name_terms)
+        if gap is None:
+            continue
+        greeting = _lang.greeting(language, person, email=True, first_name_terms=first_name_terms)
+        variant = "given" if gap == "honorific" and first_name_terms else gap
+        yield _finding(
+            f"neutral-greeting/{variant}",
+            f"{path}.{gap}",
+            language=_LANGUAGE_NAMES[language],
+            name=person.name,
+            salutation=greeting.salutation,
+            hint=_lang.HONORIFIC_HINT[language],
+        )
+
+
 # -- length -----------------------------------------------------------------------------------
 
 
@@ -554,13 +618,12 @@ def _length_findings(interview: Interview, letters: Sequence[Letter]) -> Iterato
         name = letter.recipient.name
         if letter.delivery is Delivery.email:
             words = sum(len(p.split()) for p in letter.paragraphs)
-            if words > MAX_EMAIL_WORDS:
-                yield _finding(
-                    "too-long/words", f"panel[{i}]", name=name, words=words, limit=MAX_EMAIL_WORDS
-                )
+            limit = _lang.MAX_EMAIL_WORDS.get(letter.language, MAX_EMAIL_WORDS)
+            if words > limit:
+                yield _finding("too-long/words", f"panel[{i}]", name=name, words=words, limit=limit)
             continue
         count_pages = count_pages or _page_counter()
-        if (pages := count_pages(letter, interview.style)) > 1:
+        if (pages := count_pages(letter, letter.style)) > 1:
             yield _finding("too-long/pages", f"panel[{i}]", name=name, pages=pages)
 
 

@@ -7,14 +7,15 @@ reference, ``recruiter/*`` the recruiter.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from thankyou import _context, _prose, templating
+from thankyou import _context, _lang, _prose, templating
 from thankyou.errors import FactsError, TemplateError
 from thankyou.letter import Letter, Recipient
-from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference
+from thankyou.models import Delivery, Interview, Interviewer, Recruiter, Reference, Style
 
 __all__ = ["compose", "compose_each", "default_template"]
 
@@ -132,18 +133,23 @@ def _letter(
 ) -> Letter:
     recipient, delivery = _addressing(interview, person)
     context = _context.build(interview, person, day, delivery)
-    parts = templating.render_parts(template, context, template_dirs)
+    language = _lang.language_of(interview, person)
+    source = template
+    if language != "en":
+        context.update(_lang.refit(language, context))
+        context["lang"] = _lang_helpers(interview, person, day, delivery, language)
+        source = templating.localised(template, language, template_dirs)
+    parts = templating.render_parts(source, context, template_dirs)
+    if language != "en":
+        parts = _typeset(parts, language)
+    style = _style(interview, language)
     return Letter(
         template=template,
         sender=interview.candidate,
         recipient=recipient,
         delivery=delivery,
         date=day,
-        dated=_prose.date_en(
-            _prose.day_ref(day, day, read_now=True, us_order=interview.style.paper == "letter"),
-            weekday=False,
-            year=True,
-        ),
+        dated=_dated(interview, day, language),
         subject=parts.subject,
         salutation=parts.salutation,
         paragraphs=parts.paragraphs,
@@ -152,8 +158,74 @@ def _letter(
         signature=interview.candidate.name,
         company=interview.company,
         position=interview.position,
-        style=interview.style,
+        style=style,
+        language=language,
     )
+
+
+def _dated(interview: Interview, day: dt.date, language: str) -> str:
+    """The date line: US or day-first order in English, the language's own form otherwise."""
+    if language != "en":
+        return _lang.date_line(language, day, interview.candidate.city)
+    return _prose.date_en(
+        _prose.day_ref(day, day, read_now=True, us_order=interview.style.paper == "letter"),
+        weekday=False,
+        year=True,
+    )
+
+
+def _lang_helpers(
+    interview: Interview, person: Person, day: dt.date, delivery: Delivery, language: str
+) -> _lang.Lang:
+    """The ``lang`` object of a German, French or Spanish template."""
+    greeting = _lang.greeting(
+        language,
+        person,
+        email=delivery is Delivery.email,
+        first_name_terms=not isinstance(person, Interviewer),
+    )
+    days = interview.decision_within_days
+    decision = _prose.decision_day(interview.when.date(), days) if days is not None else None
+    return _lang.Lang(
+        code=language,
+        greeting=greeting,
+        interview=interview.date,
+        today=day,
+        reaches_today=delivery is Delivery.email,
+        decision_day=decision,
+    )
+
+
+def _typeset(parts: templating.Parts, language: str) -> templating.Parts:
+    """The language's punctuation on every part but the personal paragraph (the user's own)."""
+
+    def fix(text: str) -> str:
+        return _lang.typeset(language, text)
+
+    return dataclasses.replace(
+        parts,
+        subject=fix(parts.subject),
+        salutation=fix(parts.salutation),
+        paragraphs=tuple(p if p == parts.personal else fix(p) for p in parts.paragraphs),
+        closing=fix(parts.closing),
+    )
+
+
+def _style(interview: Interview, language: str) -> Style:
+    """German letters default to A4 in the DIN 5008 window layout, French and Spanish to A4.
+
+    Only what the facts leave unset changes: a ``[style]`` the user wrote is kept.
+    """
+    style = interview.style
+    if language == "en":
+        return style
+    given = style.model_fields_set
+    changes: dict[str, str] = {}
+    if "paper" not in given:
+        changes["paper"] = "a4"
+    if language == "de" and "layout" not in given:
+        changes["layout"] = "window"
+    return style.model_copy(update=changes) if changes else style
 
 
 def _addressing(interview: Interview, person: Person) -> tuple[Recipient, Delivery]:

@@ -86,20 +86,51 @@ class Letter:
     #: The date line as composed ("November 25, 2026"); decided once, when the letter
     #: is written, so that a style given at render time changes the layout only.
     dated: str = ""
+    #: The language it is written in: ``en``, ``de``, ``fr`` or ``es``.
+    language: str = "en"
 
     @property
     def date_line(self) -> str:
         """The date as the letter prints it: US order on Letter paper, else day first.
 
         A composed letter carries its date line (``dated``); only a Letter built
-        by hand without one has it worked out here from its style.
+        by hand without one has it worked out here from its style, and German,
+        French and Spanish ones as their language writes it ("25. November 2026",
+        "Lyon, le 25 novembre 2026", "25 de noviembre de 2026").
         """
         if self.dated:
             return self.dated
+        if self.language != "en":
+            from thankyou import _lang
+
+            return _lang.date_line(self.language, self.date, self.sender.city)
         month = _MONTHS[self.date.month - 1]
         if self.style.paper == "letter":
             return f"{month} {self.date.day}, {self.date.year}"
         return f"{self.date.day} {month} {self.date.year}"
+
+    @property
+    def heading(self) -> str | None:
+        """The subject line a paper letter prints above the salutation, or None.
+
+        German letters set the subject in bold without the word "Betreff" (DIN 5008);
+        French ones start it with "Objet :" (with a narrow no-break space before the
+        colon). English and Spanish paper letters carry none.
+        """
+        if self.language == "de":
+            return self.subject
+        if self.language == "fr":
+            return f"Objet\u202f: {self.subject}"
+        return None
+
+    @property
+    def date_right(self) -> bool:
+        """True when the date line is set flush right.
+
+        German (DIN 5008, a letter without an information block), French and
+        Spanish letters put the place and date on the right; English ones on the left.
+        """
+        return self.language != "en"
 
     @property
     def sender_block(self) -> tuple[str, ...]:
@@ -123,4 +154,6 @@ class Letter:
         if self.delivery is Delivery.email:
             return self.body
         head = ["\n".join(self.sender_block), self.date_line, "\n".join(self.recipient.block)]
+        if self.heading:
+            head.append(self.heading)
         return "\n\n".join(head) + "\n\n" + self.body

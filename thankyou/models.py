@@ -35,6 +35,7 @@ __all__ = [
     "Delivery",
     "Interview",
     "Interviewer",
+    "Language",
     "Recruiter",
     "Reference",
     "Style",
@@ -109,6 +110,15 @@ def _lines(value: Any) -> Any:
 AddressLines = Annotated[list[Line], BeforeValidator(_lines), Field(max_length=10)]
 
 
+def _language_code(value: Any) -> Any:
+    # "DE" and " de " are what people type; the letters know four languages.
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Language = Annotated[Literal["en", "de", "fr", "es"], BeforeValidator(_language_code)]
+"""The language a letter is written in: English (default), German, French or Spanish."""
+
+
 class Delivery(enum.StrEnum):
     """How a letter reaches its reader."""
 
@@ -133,6 +143,8 @@ class Candidate(_Model):
     email: Email
     phone: Line | None = None
     address: AddressLines = []
+    #: The town the candidate writes from; French and Spanish letters date from it.
+    city: Line | None = None
 
 
 class Interviewer(_Model):
@@ -151,6 +163,8 @@ class Interviewer(_Model):
     delivery: Annotated[Delivery, BeforeValidator(_lower)] = Delivery.email
     primary: bool = False
     personal: Block | None = None
+    #: The language of this reader's letters, when it is not the interview's.
+    language: Language | None = None
 
     @model_validator(mode="after")
     def _channel_has_its_contact(self) -> Interviewer:
@@ -186,6 +200,11 @@ class Recruiter(_Model):
     agency: Line | None = None
     phone: Line | None = None
     email: Email | None = None
+    #: For the formal greeting of a German, French or Spanish letter ("Herr", "Madame").
+    honorific: Line | None = None
+    family_name: Line | None = None
+    #: The language of the debrief, when it is not the interview's.
+    language: Language | None = None
 
     @property
     def salutation_name(self) -> str:
@@ -203,6 +222,11 @@ class Reference(_Model):
     email: Email
     phone: Line | None = None
     emphasise: list[Phrase] = []
+    #: For the formal greeting of a German, French or Spanish letter ("Frau", "Sra.").
+    honorific: Line | None = None
+    family_name: Line | None = None
+    #: The language of this reference's briefing, when it is not the interview's.
+    language: Language | None = None
 
     @property
     def salutation_name(self) -> str:
@@ -360,6 +384,8 @@ class Interview(_Model):
     #: How the candidate's experience meets the team's need (phrase or sentence).
     fit: Phrase | None = None
     template: Line | None = None
+    #: The language of the letters and the plan (each person may have their own).
+    language: Language = "en"
     candidate: Candidate
     panel: list[Interviewer] = Field(min_length=1, max_length=50)
     recruiter: Recruiter | None = None

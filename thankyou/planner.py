@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from thankyou import _lang
 from thankyou._text import possessive
 from thankyou._zones import attach_zone
 from thankyou.composer import default_template
@@ -65,6 +66,8 @@ class Step:
     key: str
     #: One or two sentences with the particulars: what to say, where to send.
     details: str = ""
+    #: The language of its texts: the language of the letter it is about.
+    language: str = "en"
 
     @property
     def summary(self) -> str:
@@ -83,6 +86,8 @@ class Plan:
     created: dt.datetime
     #: Identifies the interview across regenerations (company, position, day, candidate).
     identity: str
+    #: The interview's language: the calendar's name is written in it.
+    language: str = "en"
     #: Things to know about how the dates were worked out (e.g. no country: weekends only).
     notes: tuple[str, ...] = ()
 
@@ -136,7 +141,10 @@ class Plan:
         cal.add("prodid", "-//thankyou//interview follow-up plan//EN")
         cal.add("version", "2.0")
         cal.add("method", "PUBLISH")
-        cal.add("x-wr-calname", f"Follow-up: {self.title}")
+        calendar = f"Follow-up: {self.title}"
+        cal.add(
+            "x-wr-calname", _lang.plan_text(self.language, "calendar", calendar, title=self.title)
+        )
         stamp = self.created.astimezone(dt.UTC)
         for step in self.steps:
             cal.add_component(self._event(step, stamp))
@@ -154,8 +162,10 @@ class Plan:
         event.add("sequence", max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60)))
         event.add("dtstart", step.due.astimezone(dt.UTC))
         event.add("duration", EVENT_LENGTH)
-        event.add("summary", step.summary)
-        event.add("description", step.details or step.action)
+        # RFC 5545 §3.2.10: a text in another language says which.
+        language = {"LANGUAGE": step.language} if step.language != "en" else {}
+        event.add("summary", step.summary, parameters=language)
+        event.add("description", step.details or step.action, parameters=language)
         event.add("transp", "TRANSPARENT")  # a reminder must not block the day as busy
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
@@ -192,13 +202,26 @@ def plan(
     # The recruiter call comes first even when the plan is made late and the letters are
     # already overdue: it is due "at once", and its feedback may shape the letters.
     steps.sort(key=lambda s: (s.key != "call-recruiter", s.due, rank[s.key]))
-    title = f"{interview.position} at {interview.company}"
+    title = _lang.plan_text(
+        interview.language,
+        "title",
+        f"{interview.position} at {interview.company}",
+        position=interview.position,
+        company=interview.company,
+    )
     day = start.date().isoformat()
     # Not the time of day: a rescheduled hour should update the events, not duplicate them.
     parts = (interview.company, interview.position, day, interview.candidate.email)
     identity = "\x1f".join(p.casefold() for p in parts)
     notes = () if interview.country else (NO_COUNTRY_NOTE,)
-    return Plan(title=title, steps=tuple(steps), created=now, identity=identity, notes=notes)
+    return Plan(
+        title=title,
+        steps=tuple(steps),
+        created=now,
+        identity=identity,
+        notes=notes,
+        language=interview.language,
+    )
 
 
 #: Said once per plan when the facts name no country.
@@ -243,65 +266,94 @@ def _recruiter(interview: Interview, start: dt.datetime) -> Iterator[Step]:
     recruiter = interview.recruiter
     if recruiter is None:
         return
-    reach = " or ".join(x for x in (recruiter.phone, recruiter.email) if x)
+    lang = _lang.language_of(interview, recruiter)
+    reach = _lang.plan_text(lang, "or", " or ").join(
+        x for x in (recruiter.phone, recruiter.email) if x
+    )
     agency = f" ({recruiter.agency})" if recruiter.agency else ""
     yield Step(
         # Right after the interview, whenever the plan is made: a regenerated plan must not
         # move the call to the minute it was regenerated (a plan made late shows it overdue).
         due=start + ASSUMED_LENGTH,
-        action="Call the recruiter for feedback",
+        action=_lang.plan_text(lang, "call", "Call the recruiter for feedback"),
         who=recruiter.name,
         how="phone",
         template="recruiter/debrief",
         key="call-recruiter",
-        details=(
+        details=_lang.plan_text(
+            lang,
+            "call.details",
             f"Call {recruiter.name}{agency}{f' at {reach}' if reach else ''} right after the "
             f"interview: say how it went and ask for their feedback and the next step. If you "
-            f"cannot reach them, send the recruiter/debrief email."
+            f"cannot reach them, send the recruiter/debrief email.",
+            name=recruiter.name,
+            agency=agency,
+            reach=_lang.plan_text(lang, "reach", "", reach=reach) if reach else "",
         ),
+        language=lang,
     )
 
 
 def _thank_yous(interview: Interview, start: dt.datetime) -> Iterator[Step]:
     for i, member in enumerate(interview.panel):
+        lang = _lang.language_of(interview, member)
         yield Step(
             due=start + THANK_YOU_WITHIN,
-            action="Send the thank-you letter",
+            action=_lang.plan_text(lang, "thank-you", "Send the thank-you letter"),
             who=member.name,
             how=_HOW[member.delivery],
             template=default_template(interview, member),  # what `thankyou render` uses
             key=f"thank-you/panel[{i}]",
-            details=_thank_you_details(member, interview.company),
+            details=_thank_you_details(member, interview.company, lang),
+            language=lang,
         )
 
 
-def _thank_you_details(member: Interviewer, company: str) -> str:
+def _thank_you_details(member: Interviewer, company: str, lang: str = "en") -> str:
+    address = ", ".join(member.address)
     if member.delivery is Delivery.email:
         where = f"Email it to {member.email}"
     elif member.delivery is Delivery.post:
-        where = "Post it to " + ", ".join(member.address)
+        where = "Post it to " + address
     else:
         reception = f"{possessive(company)} reception"
         where = f"Print and sign it, then hand it to them or leave it at {reception}"
+    where = _lang.plan_text(
+        lang, f"where.{member.delivery.value}", where,
+        email=member.email, address=address, company=company,
+    )  # fmt: skip
     role = f", {member.title}" if member.title else ""
-    return f"Thank {member.name}{role}, within 24 hours of the interview. {where}."
+    english = f"Thank {member.name}{role}, within 24 hours of the interview. {where}."
+    closed = f"{role}," if role else ""  # an apposition is closed by a comma in de/fr/es
+    return _lang.plan_text(
+        lang, "thank-you.details", english, name=member.name, role=closed, where=where
+    )
 
 
 def _references(interview: Interview, start: dt.datetime) -> Iterator[Step]:
     for i, ref in enumerate(interview.references):
         points = "; ".join(ref.emphasise)
+        lang = _lang.language_of(interview, ref)
         yield Step(
             due=start + THANK_YOU_WITHIN,
-            action="Brief your reference",
+            action=_lang.plan_text(lang, "brief", "Brief your reference"),
             who=ref.name,
             how=_HOW[Delivery.email],
             template="references/briefing",
             key=f"brief/references[{i}]",
-            details=(
+            details=_lang.plan_text(
+                lang,
+                "brief.details",
                 f"Tell {ref.name} ({ref.email}) that {interview.company} may contact them about "
                 f"the {interview.position} position"
-                + (f", and what to emphasise: {points}." if points else ".")
+                + (f", and what to emphasise: {points}." if points else "."),
+                name=ref.name,
+                email=ref.email,
+                company=interview.company,
+                position=interview.position,
+                points=_lang.plan_text(lang, "points", "", points=points) if points else "",
             ),
+            language=lang,
         )
 
 
@@ -322,36 +374,49 @@ def _follow_up(interview: Interview, due: dt.datetime, holiday: str | None = Non
     contact = interview.primary
     said = interview.decision_within_days
     when = f"They said they would decide within {said} days. " if said is not None else ""
+    lang = _lang.language_of(interview, contact)
     if holiday is not None:
         when += f"Moved past {holiday}. "
     return Step(
         due=due,
-        action="Follow up on the decision",
+        action=_lang.plan_text(lang, "follow-up", "Follow up on the decision"),
         who=contact.name,
         # Write when there is an address to write to; else the letter goes as they chose.
         how=_HOW[Delivery.email] if contact.email else _HOW[contact.delivery],
         template="follow-up/status",
         key="follow-up",
-        details=(
+        details=_lang.plan_text(
+            lang,
+            "follow-up.details",
             f"{when}If you have not heard from {interview.company}, write to {contact.name}: "
             f"thank them again, restate your interest in the {interview.position} position "
-            f"and ask about the status."
+            f"and ask about the status.",
+            said=(_lang.plan_text(lang, "said", "", days=said) if said is not None else "")
+            + (_lang.plan_text(lang, "moved", "", holiday=holiday) if holiday else ""),
+            company=interview.company,
+            name=contact.name,
+            position=interview.position,
         ),
+        language=lang,
     )
 
 
 def _keep_searching(interview: Interview, due: dt.datetime) -> Step:
     return Step(
         due=due,
-        action="Keep searching",
+        action=_lang.plan_text(interview.language, "keep-searching", "Keep searching"),
         who=interview.candidate.name,
         how="—",
         template=None,
         key="keep-searching",
-        details=(
+        details=_lang.plan_text(
+            interview.language,
+            "keep-searching.details",
             f"Do not wait on one opening: keep applying and interviewing while "
-            f"{interview.company} decides."
+            f"{interview.company} decides.",
+            company=interview.company,
         ),
+        language=interview.language,
     )
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "builtin_root",
     "catalogue",
     "family_audience",
+    "localised",
     "render_parts",
     "template_info",
     "variables",
@@ -376,6 +377,25 @@ def _paragraphs(body: str) -> tuple[tuple[str, ...], str | None]:
     return tuple(paragraphs), personal
 
 
+def localised(name: str, language: str, template_dirs: Sequence[str | Path] = ()) -> str:
+    """The file to render for template ``name`` in ``language`` (``de``, ``fr``, ``es``).
+
+    A user's template wins over a built-in one: first the user's ``de/thank-you/formal``,
+    then the user's own ``thank-you/formal``, then the built-in German one, and the
+    built-in English one last (a template no language has yet).
+    """
+    for folder in _dirs(template_dirs):
+        for candidate in (f"{language}/{name}", name):
+            if (Path(folder) / (candidate + SUFFIX)).is_file():
+                return candidate
+    if (builtin_root() / language / (name + SUFFIX)).is_file():
+        return f"{language}/{name}"
+    return name
+
+
+#: Folders of templates in another language; their files are versions, not templates.
+_LANGUAGE_FOLDERS = frozenset({"de", "fr", "es"})
+
 # --- the catalogue ----------------------------------------------------------------------------
 
 _HEADER = re.compile(r"\A\{#(.*?)#\}", re.DOTALL)
@@ -410,6 +430,8 @@ def _catalogue(user_dirs: tuple[str, ...]) -> tuple[TemplateInfo, ...]:
         for path in sorted(root.rglob("*" + SUFFIX)):
             rel = path.relative_to(root).as_posix()
             if any(part.startswith("_") for part in rel.split("/")):
+                continue
+            if rel.split("/", 1)[0] in _LANGUAGE_FOLDERS:
                 continue
             name = rel.removesuffix(SUFFIX)
             header = _header(path)

@@ -48,6 +48,7 @@ STYLE_NAMES = {
     "recipient": "Recipient",
     "return": "Return Address",
     "salutation": "Salutation",
+    "heading": "Subject Line",
     "body": "Body",
     "closing": "Closing",
     "signature_space": "Signature Space",
@@ -298,6 +299,7 @@ def _letter_styles(layout: str) -> list[str]:
         _paragraph_style(
             names["salutation"], ppr="<w:keepNext/>" + _spacing(gap), next_name=names["body"]
         ),
+        _paragraph_style(names["heading"], ppr="<w:keepNext/>" + _spacing(gap), rpr="<w:b/>"),
         _paragraph_style(names["body"], ppr=_spacing(gap), next_name=names["body"]),
         _paragraph_style(names["closing"], ppr="<w:keepNext/>"),
         _paragraph_style(

@@ -180,6 +180,9 @@ def _register_bundled(family: str) -> str:
             # coverage entry is what tells other threads the family is ready.
             pdfmetrics.registerFontFamily(name, normal=name, **faces)
             _load(f"{stem}-Regular.ttf", name)
+            # registerFont() maps a TrueType face's bold and italic to itself, which
+            # undid the family above for the regular face: <b> stayed regular.
+            pdfmetrics.registerFontFamily(name, normal=name, **faces)
     return name
 
 

@@ -156,14 +156,16 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     body.remove(section)
     if style.layout == "window":
         _window_head(body, letter, style, base)
-        _docxtext.paragraph(body, "date", letter.date_line)
+        _date(body, letter)
     else:
         sender = []
         if style.letterhead is False:
             sender = _docxtext.block(body, "sender", letter.sender_block)
-        date = _docxtext.paragraph(body, "date", letter.date_line)
+        date = _date(body, letter)
         _docxtext.block(body, "recipient", letter.recipient.block)
         _balance(sender, date, measured.balance if measured else (0.0, 0.0))
+    if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
+        _docxtext.paragraph(body, "heading", letter.heading)
     _docxtext.paragraph(body, "salutation", letter.salutation)
     narrower = measured.narrower if measured else ()
     for index, text in enumerate(letter.paragraphs):
@@ -219,6 +221,14 @@ def _measure(letter: Letter, style: Style) -> Measure | None:
         return pdf.measure(letter, style)
     except (RenderError, ValueError):  # an image reportlab cannot read, markup it refuses:
         return None  # the DOCX is still written, laid out by the word processor alone
+
+
+def _date(body: etree._Element, letter: Letter) -> etree._Element:
+    """The date line; flush right where the letter's language sets it so (Letter.date_right)."""
+    p = _docxtext.paragraph(body, "date", letter.date_line)
+    if letter.date_right:
+        _docxtext.set_property(p, "w:jc", val="right")
+    return p
 
 
 # --- the window layout ------------------------------------------------------------------------

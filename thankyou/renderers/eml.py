@@ -318,7 +318,7 @@ def html_text(letter: Letter, style: Style) -> str:
     blocks = [letter.salutation, *letter.paragraphs, closing]
     body = "\n".join(f'<p dir="auto">{_escape(block)}</p>' for block in blocks)
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{letter.language}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(letter.subject)}</title>\n</head>\n"
         f'<body style="font-family: {_FONTS[style.font]}">\n{body}\n</body>\n</html>\n'
     )

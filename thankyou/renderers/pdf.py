@@ -28,6 +28,8 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.colors import black
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -103,9 +105,12 @@ class _Job:
         size: float = BODY_SIZE,
         leading: float = BODY_LEADING,
         after: float = 0.0,
+        *,
+        bold: bool = False,
+        right: bool = False,
     ) -> Paragraph:
         """A paragraph of user text: escaped, font runs, CJK wrapping where needed."""
-        return self._paragraph([(text, where)], size, leading, after)
+        return self._paragraph([(text, where)], size, leading, after, bold=bold, right=right)
 
     def lines(
         self,
@@ -126,16 +131,21 @@ class _Job:
         leading: float,
         after: float,
         kind: type[Paragraph] = _pdfflow.UnruntedParagraph,
+        *,
+        bold: bool = False,
+        right: bool = False,
     ) -> Paragraph:
         joined = "".join(text for text, _ in parts)
         style = _pdfflow.style_for(joined, self.fonts.main, size, leading)
         if after:
             style = _pdfflow.spaced(style, after)
+        if right:
+            style = ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
         if kind is _pdfflow.UnruntedParagraph and _pdffonts.is_rtl(joined) and _shaping.available():
             # Right-to-left text that may wrap: broken into lines before it is reordered.
             return _pdfflow.BidiParagraph(joined, self.fonts, self.missing, parts[0][1], style)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
-        return kind(markup, style)
+        return kind(f"<b>{markup}</b>" if bold else markup, style)
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -408,12 +418,16 @@ def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
         story.append(
             Spacer(1, PARAGRAPH_GAP if job.style.letterhead is False else 2 * PARAGRAPH_GAP)
         )
-        date = job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP)
+        date = job.para(letter.date_line, "date", after=2 * PARAGRAPH_GAP, right=letter.date_right)
         date.thankyou_role = "date"  # found again by _balance
         story.append(date)
         story.append(job.lines(letter.recipient.block, "recipient", after=PARAGRAPH_GAP))
     else:
-        story.append(job.para(letter.date_line, "date", after=PARAGRAPH_GAP))
+        story.append(
+            job.para(letter.date_line, "date", after=PARAGRAPH_GAP, right=letter.date_right)
+        )
+    if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
+        story.append(job.para(letter.heading, "heading", after=PARAGRAPH_GAP, bold=True))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
     for i, text in enumerate(letter.paragraphs):
         parts = _paragraph(job, text, f"paragraphs[{i}]")
