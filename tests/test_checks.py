@@ -476,6 +476,12 @@ def test_look_alike_finding_shows_the_punycode():
 # -- too-long ----------------------------------------------------------------------------------
 
 
+def _too_long(letters):
+    """The ``too-long`` findings `check` gives for these letters, as (code, field, message)."""
+    found = check(interview(), now=NOW, letters=letters)
+    return [(f.code, f.field, f.message) for f in found if f.code == "too-long"]
+
+
 def test_email_over_200_words_is_too_long(make_letter):
     """The limit is on the body paragraphs: 200 words pass, 201 do not."""
     email = {"delivery": thankyou.Delivery.email, "template": "thank-you/email"}
@@ -483,21 +489,27 @@ def test_email_over_200_words_is_too_long(make_letter):
         make_letter(**email, paragraphs=("word " * 200,), recipient=_to("Priya Raman")),
         make_letter(**email, paragraphs=("word " * 150, "word " * 51), recipient=_to("José Núñez")),
     ]
-    found = list(checks._length_findings(interview(), letters))
-    assert [(f.code, f.field) for f in found] == [("too-long", "panel[2]")]
-    assert "201 words" in found[0].message
+    ((code, field, message),) = _too_long(letters)
+    assert (code, field) == ("too-long", "panel[2]")
+    assert "201 words" in message
 
 
-def test_paper_letter_over_one_page(make_letter, monkeypatch):
-    """A post or hand letter that runs to two pages is too long."""
-    pages = {"Priya Raman": 2}
-    monkeypatch.setattr(
-        checks, "_page_counter", lambda: lambda letter, style: pages.get(letter.recipient.name, 1)
-    )
-    letters = [make_letter(), make_letter(recipient=_to("Tomás O'Neill"))]  # both by post
-    found = list(checks._length_findings(interview(), letters))
-    assert [(f.code, f.field) for f in found] == [("too-long", "panel[0]")]
-    assert "2 pages" in found[0].message
+def test_paper_letter_over_one_page(make_letter):
+    """A post or hand letter that lays out on two pages is too long; one page is not."""
+    long = ("A sentence that goes on and on about the afternoon we spent. " * 60,)
+    letters = [make_letter(paragraphs=long), make_letter(recipient=_to("Tomás O'Neill"))]
+    ((code, field, message),) = _too_long(letters)  # both by post
+    assert (code, field) == ("too-long", "panel[0]")
+    assert "2 pages" in message
+
+
+def test_given_letters_are_measured_instead_of_composed(make_letter):
+    """With ``letters``, the lengths are those letters' and nothing is composed."""
+    data = facts(panel_1={"personal": "A sentence that goes on. " * 120})
+    assert ("too-long", "panel[1]") in codes(check(data, now=NOW))  # composed: two pages
+    short = make_letter(recipient=_to("José Núñez"), paragraphs=("Thank you.",))
+    for given in ([short], []):
+        assert "too-long" not in {f.code for f in check(data, now=NOW, letters=given)}
 
 
 def test_only_thank_you_letters_are_measured(make_letter):
@@ -505,7 +517,7 @@ def test_only_thank_you_letters_are_measured(make_letter):
     letter = make_letter(
         template="follow-up/status", delivery=thankyou.Delivery.email, paragraphs=("w " * 500,)
     )
-    assert list(checks._length_findings(interview(), [letter])) == []
+    assert _too_long([letter]) == []
 
 
 def test_long_paper_letter_is_caught_end_to_end():

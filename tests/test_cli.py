@@ -581,6 +581,22 @@ def test_check_still_warns_about_the_rest_of_facts_that_do_not_load(runner, tmp_
     assert "[name-spelling]" in result.stdout and "panel[0] (Jon Smith).name: " in result.stdout
 
 
+def test_check_measures_the_letters_render_would_write(runner, tmp_path):
+    """`check` composes the default letters once and measures them: words by mail, pages by hand."""
+    long = "We talked about the backfill, and the way you paged through it. " * 40
+    panel = [_member("Priya Raman", personal=long), _member("Mei Chen", delivery="hand")]
+    panel[1]["personal"] = long * 2
+    facts = _write(tmp_path / "f.json", _facts(panel=panel))
+    result = runner.invoke(cli, ["check", "--now", "2026-11-24T18:00:00-06:00", str(facts)])
+    assert result.exit_code == 0, result.output
+    too_long = [line for line in result.stdout.splitlines() if line.endswith("[too-long]")]
+    assert len(too_long) == 2
+    assert too_long[0].startswith("  warning  panel[0] (Priya Raman): The thank-you email")
+    assert " words: keep it to 200 " in too_long[0]
+    assert too_long[1].startswith("  warning  panel[1] (Mei Chen): The thank-you letter")
+    assert "runs to 2 pages" in too_long[1] or "runs to 3 pages" in too_long[1]
+
+
 def test_check_gives_syntax_errors_their_line(runner, tmp_path):
     """A TOML syntax error is an error finding with its line number."""
     facts = tmp_path / "f.toml"

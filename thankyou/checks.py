@@ -242,6 +242,7 @@ def check(
     base_dir: str | Path | None = None,
     template_dirs: Sequence[str | Path] = (),
     lengths: bool = True,
+    letters: Sequence[Letter] | None = None,
 ) -> list[Finding]:
     """Return what should be fixed or looked at before the letters are sent.
 
@@ -257,8 +258,14 @@ def check(
             paths (letterhead, signature, fonts) are resolved, as ``load`` does.
         template_dirs: Folders of user templates, searched before the built-ins
             when the letters are composed to measure their length.
-        lengths: Measure the letters (``too-long``): composes them and lays out
-            the paper ones. ``thankyou render`` turns it off, having its own letters.
+        lengths: Measure the thank-you letters (``too-long``): count the words of
+            the emails and lay out the paper ones to count their pages.
+            ``thankyou render`` turns it off: it lays its letters out itself.
+        letters: The letters already composed from ``interview`` (by
+            :func:`thankyou.compose`), for the length checks to measure. When
+            omitted, the panel's letters are composed with the default templates,
+            dated ``now``; a template problem then gives no length finding
+            (``thankyou render`` reports it with its template and line).
 
     Returns:
         Findings, errors first, then by field path (``panel[2]`` before ``panel[10]``).
@@ -272,10 +279,14 @@ def check(
         context = {"base_dir": base_dir} if base_dir is not None else None
         model, findings, patched = _validate(interview, context)
     if model is not None:
+        moment = _aware(now, tz)
+        found = list(_model_findings(model, moment, tz, template_dirs))
+        if lengths:
+            if letters is None:
+                letters = _compose_default(model, moment.date(), template_dirs)
+            found += _length_findings(model, letters)
         findings += [
-            f
-            for f in _model_findings(model, _aware(now, tz), tz, template_dirs, lengths)
-            if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
+            f for f in found if not (f.code in _PATCH_BLIND and _owner(f.field) in patched)
         ]
     return sorted(findings, key=_sort_key)
 
@@ -285,7 +296,6 @@ def _model_findings(
     now: dt.datetime,
     tz: dt.tzinfo | None,
     template_dirs: Sequence[str | Path],
-    lengths: bool = True,
 ) -> Iterator[Finding]:
     yield from _name_findings(interview)
     yield from _personal_findings(interview)
@@ -299,9 +309,6 @@ def _model_findings(
     yield from _placeholder_findings(interview)
     yield from _punctuation_findings(interview)
     yield from _old_date(interview, now, tz)
-    if lengths:
-        letters = _compose_default(interview, now.date(), template_dirs)
-        yield from _length_findings(interview, letters)
 
 
 def _template_findings(

@@ -185,7 +185,7 @@ def _findings(
     """
     from thankyou.checks import check, concerning, letter_findings
 
-    found = check(interview, now=now, template_dirs=template_dirs)
+    found = check(interview, now=now, template_dirs=template_dirs, letters=letters)
     found += letter_findings(interview, letters)
     return concerning(found, interview, letters)
 

@@ -19,7 +19,7 @@ from thankyou.cli._common import (
     load_files,
     plural,
 )
-from thankyou.errors import FactsError
+from thankyou.errors import FactsError, ThankYouError
 from thankyou.facts import Loaded, parse, person_path
 
 # --- check ------------------------------------------------------------------------------------
@@ -66,12 +66,25 @@ def _findings(loaded: Loaded, now: dt.datetime | None) -> list[tuple[str, str]]:
         findings = thankyou.check(facts, now=now, base_dir=Path(loaded.source).parent)
     else:
         assert loaded.interview is not None
-        findings = thankyou.check(loaded.interview, now=now)
+        letters = _letters(loaded.interview, now)
+        findings = thankyou.check(loaded.interview, now=now, letters=letters)
     names = facts or loaded.interview or {}
     return [
         (f.level, f"{person_path(f.field, names) + ': ' if f.field else ''}{f.message} [{f.code}]")
         for f in findings
     ]
+
+
+def _letters(interview: thankyou.Interview, now: dt.datetime | None) -> list[thankyou.Letter]:
+    """The letters `render` would write by default, for `check` to measure (``too-long``).
+
+    None when they cannot be composed: `render` reports a template problem with
+    its template and line, and a check that repeated it would say it less well.
+    """
+    try:
+        return thankyou.compose(interview, today=now.date() if now is not None else None)
+    except ThankYouError:
+        return []
 
 
 def _raw_facts(loaded: Loaded) -> dict[str, Any] | None:
