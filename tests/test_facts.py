@@ -311,7 +311,7 @@ def test_style_paths_resolve_against_the_facts_folder(
     path = _write(folder, "a.toml", text)
     monkeypatch.chdir(tmp_path)
     style = thankyou.load(path).style
-    assert style.signature == folder / "sig.png"
+    assert style.signature_image == folder / "sig.png"
     assert style.letterhead == folder / "head.png"
     assert style.extra_fonts == [folder / "Noto.ttf"]
 

@@ -520,3 +520,34 @@ def test_unknown_key_in_a_dict_has_a_did_you_mean() -> None:
         validate(data)
     assert str(caught.value) == "panel[1] (B).emial: unknown field 'emial' (did you mean 'email'?)"
     assert caught.value.field == "panel[1].emial"
+
+
+# -- Style.signature_image: the image, named apart from Letter.signature (the typed name) ------
+
+
+def test_the_signature_image_keeps_its_facts_key(tmp_path) -> None:
+    """``signature`` in facts and ``Style(signature=...)`` fill ``signature_image``."""
+    image = tmp_path / "sig.png"
+    image.write_bytes(b"not read here")
+    assert thankyou.Style(signature=image).signature_image == image
+    assert thankyou.Style(signature_image=image).signature_image == image
+    loaded = validate({**_facts(), "style": {"signature": str(image)}})
+    assert loaded.style.signature_image == image
+    assert "signature" in thankyou.Style.model_json_schema(by_alias=True)["properties"]
+
+
+def test_a_misspelt_signature_key_suggests_the_facts_key() -> None:
+    """The hint names the key a facts file uses, not the Python attribute."""
+    with pytest.raises(thankyou.FactsError) as caught:
+        validate({**_facts(), "style": {"signatur": "sig.png"}})
+    (problem,) = caught.value.problems
+    assert problem.field == "style.signatur"
+    assert "did you mean 'signature'?" in problem.message
+
+
+def test_style_signature_still_reads_but_is_deprecated(tmp_path) -> None:
+    """Code written against the old attribute keeps working, with a DeprecationWarning."""
+    image = tmp_path / "sig.png"
+    image.write_bytes(b"")
+    with pytest.deprecated_call(match="signature_image"):
+        assert thankyou.Style(signature=image).signature == image

@@ -15,7 +15,7 @@ from thankyou import templating
 from thankyou.cli import cli
 
 TODAY = "2026-11-25"
-ESCAPE = '{{ interview.style.model_validate({"signature": "%s"}).signature.read_text() }}'
+ESCAPE = '{{ interview.style.model_validate({"signature": "%s"}).signature_image.read_text() }}'
 
 
 @pytest.fixture
@@ -63,22 +63,24 @@ def _compose(interview: thankyou.Interview, folder: Path) -> list[thankyou.Lette
 
 FILE_ESCAPES = [
     ESCAPE,
-    '{{ interview.style.model_validate({"signature": "%s"}).signature.write_text("x") }}',
+    '{{ interview.style.model_validate({"signature": "%s"}).signature_image.write_text("x") }}',
     '{{ interview.model_construct(style={"signature": "%s"}).style.signature.read_text() }}',
-    '{{ interview.style.model_copy(update={"signature": "%s"}).signature.read_text() }}',
-    "{{ interview.style.signature.read_text() }}  {# %s #}",
+    '{{ interview.style.model_copy(update={"signature_image": "%s"})'
+    ".signature_image.read_text() }}",
+    "{{ interview.style.signature_image.read_text() }}  {# %s #}",
     "{{ interview.style.extra_fonts[0].read_bytes() }}  {# %s #}",
-    "{{ interview.style.signature.parent.iterdir() | list }}  {# %s #}",
-    "{{ interview.style.signature.open().read() }}  {# %s #}",
-    '{{ (interview.style | attr("model_validate"))({"signature": "%s"}).signature.read_text() }}',
-    '{{ interview.style["model_validate"]({"signature": "%s"}).signature.read_text() }}',
-    '{{ interview.style.signature.with_name("secret.txt").read_text() }}  {# %s #}',
-    '{{ interview.style.signature.__class__("%s").read_text() }}',
+    "{{ interview.style.signature_image.parent.iterdir() | list }}  {# %s #}",
+    "{{ interview.style.signature_image.open().read() }}  {# %s #}",
+    '{{ (interview.style | attr("model_validate"))({"signature": "%s"})'
+    ".signature_image.read_text() }}",
+    '{{ interview.style["model_validate"]({"signature": "%s"}).signature_image.read_text() }}',
+    '{{ interview.style.signature_image.with_name("secret.txt").read_text() }}  {# %s #}',
+    '{{ interview.style.signature_image.__class__("%s").read_text() }}',
     '{{ recipient.model_validate({"name": "%s"}) }}',
     "{{ recipient.model_dump() }}  {# %s #}",
     "{{ recipient.model_dump_json() }}  {# %s #}",
     "{{ interview.model_fields }}  {# %s #}",
-    '{{ interview.style.signature | attr("read_text") }}  {# %s #}',
+    '{{ interview.style.signature_image | attr("read_text") }}  {# %s #}',
     "{% for f in interview.style.extra_fonts %}{{ f.read_text() }}{% endfor %}  {# %s #}",
     '{{ interview.panel[0].__class__.model_validate({"name": "%s"}) }}',
 ]
@@ -121,7 +123,7 @@ def test_no_template_reaches_a_file_through_the_api(
         ("{{ recipient.salutation_name }}", "Dr. Raman"),
         ("{{ recipient.delivery.value }}/{{ recipient.delivery == 'email' }}", "email/True"),
         ("{{ interview.when.strftime('%B') }} {{ interview.when.date().year }}", "November 2026"),
-        ("{{ interview.style.signature.name }}", "secret.txt"),
+        ("{{ interview.style.signature_image.name }}", "secret.txt"),
         ("{{ panel | map(attribute='name') | join(', ') }}", "Priya Raman, Tomás O'Neill"),
     ],
 )

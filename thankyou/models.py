@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -285,20 +286,40 @@ def _letterhead(value: Any, info: ValidationInfo) -> Any:
 
 
 class Style(_Model):
-    """How documents look: paper, font, layout, letterhead and signature."""
+    """How documents look: paper, font, layout, letterhead and signature image.
+
+    The facts key ``signature`` is the attribute :attr:`signature_image`, so it is
+    not mistaken for :attr:`thankyou.Letter.signature`, the typed name under the
+    closing. ``Style(signature=...)`` and ``Style(signature_image=...)`` both work.
+    """
+
+    # The facts key (the alias) keeps its name; Python code says which signature it means.
+    model_config = ConfigDict(populate_by_name=True)
 
     paper: Annotated[Literal["letter", "a4"], BeforeValidator(_lower)] = "letter"
     font: Annotated[Literal["serif", "sans"], BeforeValidator(_lower)] = "serif"
     layout: Annotated[Literal["block", "window"], BeforeValidator(_lower)] = "block"
     #: ``True`` builds a letterhead from the candidate; a path uses that image.
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
-    signature: ExistingFile | None = None
+    #: An image of the handwritten signature, placed above the typed name on paper
+    #: (facts key ``signature``).
+    signature_image: ExistingFile | None = Field(default=None, alias="signature")
     extra_fonts: list[ExistingFile] = []
     #: Envelope size for ``-f envelope``: ``None`` follows the paper (US #10 with
     #: Letter, DL with A4); ``"c5"`` or ``"c6"`` for those ISO 269 sizes.
     envelope: Literal["us10", "dl", "c5", "c6"] | None = None
     #: ``-f auto`` also writes an envelope for each letter that goes by post or hand.
     envelopes: bool = False
+
+    @property
+    def signature(self) -> Path | None:
+        """Deprecated: read :attr:`signature_image` (the same path)."""
+        warnings.warn(
+            "Style.signature is deprecated: read Style.signature_image",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.signature_image
 
 
 def _parse_when(value: Any) -> Any:

@@ -31,7 +31,9 @@ _LISTS = frozenset({"highlights", "concerns", "address"})
 _PREFIXED: dict[str, tuple[str, ...]] = {
     "candidate": tuple(Candidate.model_fields),
     "recruiter": tuple(Recruiter.model_fields),
-    "style": tuple(f for f in Style.model_fields if f != "extra_fonts"),
+    "style": tuple(  # the facts keys: style_signature, not the attribute signature_image
+        info.alias or f for f, info in Style.model_fields.items() if f != "extra_fonts"
+    ),
 }
 _COLUMNS = frozenset(
     [*_INTERVIEW, *Interviewer.model_fields]

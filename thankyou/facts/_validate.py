@@ -144,12 +144,17 @@ def _clean_loc(loc: Sequence[Any], *, unknown_key: bool) -> tuple[str | int, ...
     for index, part in enumerate(loc):
         if isinstance(part, int):
             kept.append(part)
-        elif model is not None and part in model.model_fields:
+        elif model is not None and part in _keys(model):
             kept.append(part)
             model = _SUBMODELS.get(part)
         elif unknown_key and index == len(loc) - 1:
             kept.append(part)
     return tuple(kept)
+
+
+def _keys(model: type[pydantic.BaseModel]) -> list[str]:
+    """The keys a facts file uses for a model's fields: a field's alias, else its name."""
+    return [info.alias or name for name, info in model.model_fields.items()]
 
 
 def field_path(loc: Sequence[str | int]) -> str:
@@ -242,6 +247,6 @@ def _unknown_key(loc: Sequence[str | int]) -> str:
     key = str(loc[-1])
     parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), None)
     model = _SUBMODELS.get(parent, Interview) if parent else Interview
-    close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, _keys(model), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown field {key!r}{hint}"

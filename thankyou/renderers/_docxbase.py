@@ -126,7 +126,7 @@ def base_for(style: Style) -> Base:
         style.font,
         style.layout,
         _file_key(style.letterhead),
-        _file_key(style.signature),
+        _file_key(style.signature_image),
     )
 
 

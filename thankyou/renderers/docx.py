@@ -84,7 +84,7 @@ def render(
         letter = dataclasses.replace(letter, style=style)
     for where, image in (
         ("style.letterhead", style.letterhead),
-        ("style.signature", style.signature),
+        ("style.signature", style.signature_image),
     ):
         if isinstance(image, Path):
             _images.check(image, where, format="docx", recipient=letter.recipient.name)

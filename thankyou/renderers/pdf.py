@@ -532,9 +532,9 @@ def _sign_off(job: _Job) -> list[Flowable]:
     """Closing, signature space or image, typed name: never split across pages."""
     letter = job.letter
     closing, name = job.para(letter.closing, "closing"), job.para(letter.signature, "signature")
-    if job.style.signature is None:
+    if job.style.signature_image is None:
         return [closing, Spacer(1, _layout.SIGNATURE_SPACE), name]
-    image = _image(job.style.signature, "style.signature", _SIGNATURE_MAX_WIDTH,
+    image = _image(job.style.signature_image, "style.signature", _SIGNATURE_MAX_WIDTH,
                    _SIGNATURE_HEIGHT, letter)  # fmt: skip
     # A little air so that the ink does not touch the closing or the typed name.
     return [closing, Spacer(1, _SIGNATURE_PAD), image, Spacer(1, _SIGNATURE_PAD), name]
