@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -29,10 +29,8 @@ from thankyou._zones import attach_zone
 from thankyou.errors import ThankYouError
 from thankyou.facts import field_path
 from thankyou.facts._parse import bad_text
+from thankyou.letter import Letter
 from thankyou.models import Delivery, Interview, Style, ascii_email
-
-if TYPE_CHECKING:
-    from thankyou.letter import Letter
 
 __all__ = ["CODES", "Finding", "check", "concerning", "letter_findings"]
 
