@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any, Literal, TypeGuard
 
 from thankyou import _prose
 from thankyou._prose import DayRef, Value
@@ -50,7 +50,7 @@ class Person:
     email: str | None = None
     phone: str | None = None
     address: tuple[str, ...] = ()
-    delivery: str = "email"
+    delivery: Literal["email", "post", "hand"] = "email"
     primary: bool = False
     personal: str | None = None
     agency: str | None = None

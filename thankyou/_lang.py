@@ -37,7 +37,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -523,9 +523,10 @@ _NUMBERS = {
 }
 
 
-def language_of(interview: Any, person: Any) -> str:
+def language_of(interview: Any, person: Any) -> Code:
     """The language of ``person``'s letters: their own, else the interview's."""
-    return str(getattr(person, "language", None) or getattr(interview, "language", "en"))
+    code = getattr(person, "language", None) or getattr(interview, "language", "en")
+    return cast(Code, code)  # both fields are validated as a Language
 
 
 # --- values fitted to German, French and Spanish frames ----------------------------------

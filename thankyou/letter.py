@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 from thankyou.models import Candidate, Delivery, Style
 
@@ -87,7 +88,7 @@ class Letter:
     #: is written, so that a style given at render time changes the layout only.
     dated: str = ""
     #: The language it is written in: ``en``, ``de``, ``fr`` or ``es``.
-    language: str = "en"
+    language: Literal["en", "de", "fr", "es"] = "en"
 
     @property
     def date_line(self) -> str:

@@ -22,14 +22,14 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Se
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, TypeGuard
 
 from thankyou._atomic import atomic_write, remove_stale_temporaries
 from thankyou._workers import worker_pool
 from thankyou.errors import RenderWarning, ThankYouError
 from thankyou.letter import Letter
 from thankyou.models import Delivery
-from thankyou.renderers import EXTENSIONS, FORMATS, render
+from thankyou.renderers import EXTENSIONS, FORMATS, Format, render
 
 __all__ = [
     "Item",
@@ -57,7 +57,7 @@ class Item:
     """One file of a run: a letter in one format, and what happened to it."""
 
     letter: Letter
-    format: str
+    format: Format
     path: Path
     status: ItemStatus = "planned"
     #: Why it was skipped or failed, or warnings it rendered with.
@@ -113,7 +113,7 @@ class WriteReport:
         return not self.errors and not self.failed
 
 
-def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]:
+def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[Format, ...]:
     """Resolve the formats of one letter; ``auto`` follows its delivery (email -> .eml, else .pdf).
 
     ``auto`` adds the envelope of a posted or handed letter when its style asks
@@ -123,16 +123,20 @@ def formats_for(letter: Letter, formats: str | Sequence[str]) -> tuple[str, ...]
         ValueError: for an unknown format name.
     """
     names = formats.split(",") if isinstance(formats, str) else list(formats)
-    resolved: list[str] = []
+    resolved: list[Format] = []
     for name in (n.strip().lower() for n in names):
         for one in _auto(letter) if name == "auto" else (name,):
-            if one not in FORMATS:
+            if not _is_format(one):
                 raise ValueError(
                     f"unknown format {one!r}; choose from auto, {', '.join(sorted(FORMATS))}"
                 )
             if one not in resolved and not (one == "envelope" and _by_email(letter)):
                 resolved.append(one)
     return tuple(resolved)
+
+
+def _is_format(name: str) -> TypeGuard[Format]:
+    return name in FORMATS
 
 
 def _by_email(letter: Letter) -> bool:

@@ -18,7 +18,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from thankyou import _lang
 from thankyou._text import possessive
@@ -45,7 +45,14 @@ _SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 #: Root of the UIDs: uuid5 of this and the interview identity, then of the step key.
 _UID_NAMESPACE = uuid.UUID("7b0c5a4e-4c1e-5b8e-9a51-0a8f3b1d2c6e")
 
-_HOW = {Delivery.email: "send by email", Delivery.post: "post", Delivery.hand: "hand over"}
+#: How a step is done, as the plan's table prints it ("—": nothing to send).
+Channel = Literal["phone", "send by email", "post", "hand over", "—"]
+
+_HOW: dict[Delivery, Channel] = {
+    Delivery.email: "send by email",
+    Delivery.post: "post",
+    Delivery.hand: "hand over",
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class Step:
     #: The person it concerns.
     who: str
     #: The channel: "phone", "send by email", "post", "hand over" or "—".
-    how: str
+    how: Channel
     #: Catalogue name of the template that writes its letter, or None.
     template: str | None
     #: Stable id within the interview, e.g. ``thank-you/panel[1]``; feeds the calendar UID.
@@ -67,7 +74,7 @@ class Step:
     #: One or two sentences with the particulars: what to say, where to send.
     details: str = ""
     #: The language of its texts: the language of the letter it is about.
-    language: str = "en"
+    language: Literal["en", "de", "fr", "es"] = "en"
 
     @property
     def summary(self) -> str:
@@ -87,7 +94,7 @@ class Plan:
     #: Identifies the interview across regenerations (company, position, day, candidate).
     identity: str
     #: The interview's language: the calendar's name is written in it.
-    language: str = "en"
+    language: Literal["en", "de", "fr", "es"] = "en"
     #: Things to know about how the dates were worked out (e.g. no country: weekends only).
     notes: tuple[str, ...] = ()
 
@@ -163,7 +170,7 @@ class Plan:
         event.add("dtstart", step.due.astimezone(dt.UTC))
         event.add("duration", EVENT_LENGTH)
         # RFC 5545 §3.2.10: a text in another language says which.
-        language = {"LANGUAGE": step.language} if step.language != "en" else {}
+        language: dict[str, str] = {"LANGUAGE": step.language} if step.language != "en" else {}
         event.add("summary", step.summary, parameters=language)
         event.add("description", step.details or step.action, parameters=language)
         event.add("transp", "TRANSPARENT")  # a reminder must not block the day as busy
