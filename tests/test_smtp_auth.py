@@ -4,6 +4,7 @@ token commands, against a real aiosmtpd on 127.0.0.1."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from thankyou.account import (
     token_from_command,
 )
 from thankyou.cli import cli
+from thankyou.drafts import save_drafts
 from thankyou.errors import SendError
 from thankyou.letter import Letter
 from thankyou.models import Delivery
@@ -421,13 +423,51 @@ def test_a_server_that_echoes_the_sign_in_never_shows_the_token(mechanism):
     assert said == f"500 5.5.2 unrecognised: AUTH {mechanism} ***"
 
 
-def test_an_imap_error_never_shows_the_oauthbearer_response():
-    from thankyou._imap import _said
+@pytest.fixture
+def echoing_imap() -> Iterator[int]:
+    """An IMAP server that rejects AUTHENTICATE, echoing the client's response (RFC 9051)."""
+    import socket
+    import threading
 
-    account = MailAccount("imap.example.com", user=USER, auth=OAuth2Token(TOKEN, "OAUTHBEARER"))
-    response = oauthbearer_response(USER, TOKEN, "imap.example.com", 993)
-    echoed = base64.b64encode(response.encode()).decode()
-    assert _said(OSError(f"BAD {echoed}"), account) == "BAD ***"
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError), listener.accept()[0] as conn:
+            conn.settimeout(10)
+            lines = conn.makefile("rb")
+            conn.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=OAUTHBEARER] ready\r\n")
+            for line in lines:
+                tag, _, command = line.decode().strip().partition(" ")
+                if command.upper().startswith("CAPABILITY"):
+                    capability = "* CAPABILITY IMAP4rev1 AUTH=OAUTHBEARER"
+                    conn.sendall(f"{capability}\r\n{tag} OK done\r\n".encode())
+                elif command.upper().startswith("AUTHENTICATE"):
+                    conn.sendall(b"+ \r\n")
+                    echoed = lines.readline().decode().strip()
+                    conn.sendall(f"{tag} BAD {echoed}\r\n".encode())
+                else:
+                    conn.sendall(f"* BYE\r\n{tag} OK bye\r\n".encode())
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    listener.close()
+    thread.join(10)
+
+
+def test_an_imap_error_never_shows_the_oauthbearer_response(letters, tmp_path, echoing_imap):
+    """A server that echoes the OAUTHBEARER response back in its error: the token stays out."""
+    account = MailAccount(
+        "127.0.0.1", echoing_imap, USER, "plain", OAuth2Token(TOKEN, "OAUTHBEARER"), timeout=10
+    )
+    report = save_drafts(letters, account, log_path=tmp_path / "d.jsonl", dry_run=False)
+    assert report.error is not None
+    said = str(report.error)
+    response = oauthbearer_response(USER, TOKEN, "127.0.0.1", echoing_imap)
+    assert "BAD [b'***']" in said  # imaplib quotes the reply it could not parse
+    assert TOKEN not in said and base64.b64encode(response.encode()).decode() not in said
 
 
 def test_a_token_is_not_sent_in_clear_text_and_is_called_a_token(letters, tmp_path):
