@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from email.message import EmailMessage
-from typing import assert_type
+from pathlib import Path
+from typing import Literal, assert_type
 
 import thankyou
 
@@ -37,6 +38,12 @@ def tour() -> None:
 
     findings = thankyou.check(interview)
     assert_type(findings, list[thankyou.Finding])
+    assert_type(thankyou.check(interview, letters=letters), list[thankyou.Finding])
+    assert_type(report.items[0].format, Literal["text", "email", "pdf", "docx", "envelope"])
+
+    style = thankyou.Style(signature_image=Path("sig.png"))  # the image; facts say signature
+    assert_type(style.signature_image, Path | None)
+    assert_type(thankyou.Style.model_validate({"signature": "sig.png"}), thankyou.Style)
 
     plan = thankyou.plan(interview, now=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC))
     assert_type(plan, thankyou.Plan)
