@@ -47,33 +47,39 @@ from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
 from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _shaping
-from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
+from thankyou.renderers._layout import (
+    BELOW_WINDOW,
+    BODY_LEADING,
+    BODY_SIZE,
+    DESCENT,
+    FOLD_MARK,
+    HOLE_MARK,
+    LETTERHEAD_MAX_HEIGHT,
+    MARK_WIDTH,
+    MARK_X,
+    NAME_AFTER,
+    NAME_LEADING,
+    NAME_SIZE,
+    PARAGRAPH_GAP,
+    RETURN_LEADING,
+    RETURN_OFFSET,
+    RETURN_SIZE,
+    RULE_SPACE,
+    RULE_WIDTH,
+    SIGNATURE_HEIGHT,
+    SIGNATURE_MAX_WIDTH,
+    SIGNATURE_PAD,
+    SMALL_LEADING,
+    SMALL_SIZE,
+    SUBJECT,
+    WINDOW_MIN_TOP,
+    Page,
+)
 
 __all__ = ["Measure", "count_pages", "measure", "render"]
 
-#: Letterhead built from the candidate (docs/design/layout.md): name, one contact line, a thin rule.
-_NAME_SIZE, _NAME_LEADING = 16.0, 19.0
-_SMALL_SIZE, _SMALL_LEADING = 9.0, 12.0
-_RULE = 0.5
-#: A letterhead image is scaled to the text width, but never taller than this.
-_LETTERHEAD_MAX_HEIGHT = 30 * MM
-#: The signature image: about the height of a handwritten signature.
-_SIGNATURE_HEIGHT = 15 * MM
-_SIGNATURE_MAX_WIDTH = 60 * MM
-_SIGNATURE_PAD = 3.0
-#: The one-line return address in the DIN 5008 address field (7-8 pt is usual).
-_RETURN_SIZE, _RETURN_LEADING = 7.0, 8.5
-#: In the window layout the sender block may move up to this close to the top edge.
-_MIN_TOP = 0.5 * _layout.INCH
-#: DIN 5008 Form B starts the text 98.46 mm from the top, two 12 pt lines under
-#: the address field (which ends at 90 mm); Letter gets the same two lines.
-_BELOW_WINDOW = 24.0
-#: Fold and hole marks (DIN 5008): short rules at the left edge, the hole mark longer.
-_MARK_X, _FOLD_MARK, _HOLE_MARK = 4 * MM, 5 * MM, 8 * MM
-#: Real glyph extent of Liberation, in em: reportlab puts the first baseline
-#: one font size under a paragraph's top, and descenders reach 0.216 em below it.
-_DESCENT = 0.22
-_TALL = 10_000.0  # "unbounded" height for measuring
+#: Measuring a flowable: an "unbounded" height.
+_TALL = 10_000.0
 
 
 # --- the per-letter context --------------------------------------------------------------------
@@ -348,7 +354,7 @@ def _document(job: _Job, buffer: io.BytesIO, invariant: bool) -> BaseDocTemplate
     )
     later = PageTemplate(
         "later",
-        [_frame(page, page.margin + _SMALL_LEADING + 2 * PARAGRAPH_GAP)],
+        [_frame(page, page.margin + SMALL_LEADING + 2 * PARAGRAPH_GAP)],
         onPage=_continuation_header(job),
     )
     first = PageTemplate(
@@ -393,7 +399,7 @@ def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         text = f"{job.letter.recipient.name} · page {canvas.getPageNumber()}"
-        para = job.para(text, "recipient.name", _SMALL_SIZE, _SMALL_LEADING)
+        para = job.para(text, "recipient.name", SMALL_SIZE, SMALL_LEADING)
         _draw_at(canvas, para, job.page.margin, job.page.margin, job.width)
 
     return draw
@@ -427,7 +433,7 @@ def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
             job.para(letter.date_line, "date", after=PARAGRAPH_GAP, right=letter.date_right)
         )
     if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
-        story.append(job.para(letter.heading, "heading", after=PARAGRAPH_GAP, bold=True))
+        story.append(_subject_line(job, letter.heading))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
     for i, text in enumerate(letter.paragraphs):
         parts = _paragraph(job, text, f"paragraphs[{i}]")
@@ -528,20 +534,26 @@ def measure(letter: Letter, style: Style) -> Measure:
     return Measure(balance, tuple(narrower))
 
 
+def _subject_line(job: _Job, heading: str) -> Paragraph:
+    """The subject line, set as ``_layout.SUBJECT`` says (bold, one line of space after)."""
+    line = SUBJECT
+    return job.para(heading, "heading", line.size, line.leading, line.after, bold=line.bold)
+
+
 def _sign_off(job: _Job) -> list[Flowable]:
     """Closing, signature space or image, typed name: never split across pages."""
     letter = job.letter
     closing, name = job.para(letter.closing, "closing"), job.para(letter.signature, "signature")
     if job.style.signature is None:
         return [closing, Spacer(1, _layout.SIGNATURE_SPACE), name]
-    image = _image(job.style.signature, "style.signature", _SIGNATURE_MAX_WIDTH,
-                   _SIGNATURE_HEIGHT, letter)  # fmt: skip
+    image = _image(job.style.signature, "style.signature", SIGNATURE_MAX_WIDTH,
+                   SIGNATURE_HEIGHT, letter)  # fmt: skip
     # A little air so that the ink does not touch the closing or the typed name.
-    return [closing, Spacer(1, _SIGNATURE_PAD), image, Spacer(1, _SIGNATURE_PAD), name]
+    return [closing, Spacer(1, SIGNATURE_PAD), image, Spacer(1, SIGNATURE_PAD), name]
 
 
 def _head(
-    job: _Job, compact: bool = False, max_height: float = _LETTERHEAD_MAX_HEIGHT
+    job: _Job, compact: bool = False, max_height: float = LETTERHEAD_MAX_HEIGHT
 ) -> list[Flowable]:
     """The letterhead, or the plain sender block (one line each)."""
     head = job.style.letterhead
@@ -557,13 +569,18 @@ def _letterhead(job: _Job) -> list[Flowable]:
     sender = job.letter.sender
     contact = " · ".join([*sender.address, *(c for c in (sender.phone, sender.email) if c)])
     parts: list[Flowable] = [
-        job.para(sender.name, "sender.name", _NAME_SIZE, _NAME_LEADING, after=2)
+        job.para(sender.name, "sender.name", NAME_SIZE, NAME_LEADING, after=NAME_AFTER)
     ]
     if contact:
-        parts.append(job.para(contact, "sender", _SMALL_SIZE, _SMALL_LEADING))
+        parts.append(job.para(contact, "sender", SMALL_SIZE, SMALL_LEADING))
     parts.append(
         HRFlowable(
-            width="100%", thickness=_RULE, color=black, spaceBefore=5, spaceAfter=0, hAlign="LEFT"
+            width="100%",
+            thickness=RULE_WIDTH,
+            color=black,
+            spaceBefore=RULE_SPACE,
+            spaceAfter=0,
+            hAlign="LEFT",
         )
     )
     return parts
@@ -586,7 +603,7 @@ def _first_top(job: _Job) -> float:
     if job.style.layout == "block":
         return job.page.margin
     window = job.page.window
-    return window.top + window.height + _BELOW_WINDOW
+    return window.top + window.height + BELOW_WINDOW
 
 
 def _first_page(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
@@ -628,12 +645,12 @@ def _window_head(job: _Job) -> tuple[float, list[Flowable]]:
     the address, so it ends two blank lines above the window.
     """
     limit = job.page.window.top - 2 * PARAGRAPH_GAP
-    head = _head(job, max_height=min(_LETTERHEAD_MAX_HEIGHT, limit - _MIN_TOP))
+    head = _head(job, max_height=min(LETTERHEAD_MAX_HEIGHT, limit - WINDOW_MIN_TOP))
     height = _stack_height(head, job.width)
-    if limit - height < _MIN_TOP and not isinstance(job.style.letterhead, Path):
+    if limit - height < WINDOW_MIN_TOP and not isinstance(job.style.letterhead, Path):
         head = _head(job, compact=True)  # name and one contact line: always fits
         height = _stack_height(head, job.width)
-    return max(_MIN_TOP, min(job.page.margin, limit - height)), head
+    return max(WINDOW_MIN_TOP, min(job.page.margin, limit - height)), head
 
 
 def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
@@ -649,13 +666,13 @@ def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
     placed: list[tuple[float, float, float, Flowable]] = []
     top = window.top + inset
     if window.return_line:
-        placed.append((x, window.top + 1.0, width, _return_line(job, width)))
+        placed.append((x, window.top + RETURN_OFFSET, width, _return_line(job, width)))
         top = window.top + window.return_line
     room = window.top + window.height - inset - top
 
     def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
         para = job.lines(lines, "recipient", size=size, leading=leading)
-        return size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room
+        return size + (_line_count(para, width) - 1) * leading + DESCENT * size <= room
 
     recipient = job.letter.recipient
     fit = _layout.fit_window(recipient.block, recipient.title, fits)
@@ -675,15 +692,15 @@ def _return_line(job: _Job, width: float) -> Paragraph:
     """The sender in one small line at the top of the DIN 5008 address field."""
     sender = job.letter.sender
     text = " · ".join([sender.name, *sender.address])
-    return job.para(text, "sender", _RETURN_SIZE, _RETURN_LEADING)
+    return job.para(text, "sender", RETURN_SIZE, RETURN_LEADING)
 
 
 def _marks(canvas: Canvas, page: Page) -> None:
     """DIN 5008 fold marks (105 mm, 210 mm) and the hole mark (148.5 mm)."""
-    canvas.setLineWidth(0.3)
+    canvas.setLineWidth(MARK_WIDTH)
     canvas.setStrokeColor(black)
-    marks = [(y, _FOLD_MARK) for y in page.fold_marks]
+    marks = [(y, FOLD_MARK) for y in page.fold_marks]
     if page.hole_mark is not None:
-        marks.append((page.hole_mark, _HOLE_MARK))
+        marks.append((page.hole_mark, HOLE_MARK))
     for y, length in marks:
-        canvas.line(_MARK_X, page.height - y, _MARK_X + length, page.height - y)
+        canvas.line(MARK_X, page.height - y, MARK_X + length, page.height - y)
