@@ -134,7 +134,9 @@ ENVELOPES: dict[str, Envelope] = {
 #: Address sizes tried, largest first: (size, leading): the letters' body size, then 10 pt.
 #: 12.9 pt leading puts DIN 5008's six lines in its 27.3 mm address zone.
 _ADDRESS_SIZES = ((BODY_SIZE, 12.9), (10.0, 12.0))
-_RETURN_SIZE, _RETURN_LEADING = 9.0, 11.0
+#: The envelope's return address, smaller than the address (sorting machines do not read it);
+#: the letter's one-line return line in the window is ``_layout.RETURN_SIZE``.
+_SENDER_SIZE, _SENDER_LEADING = 9.0, 11.0
 _NOTE_SIZE, _NOTE_LEADING = 9.0, 11.0
 #: The postal note on an envelope delivered by hand.
 BY_HAND = "By hand"
@@ -185,7 +187,7 @@ def render(
         pagesize=(job.envelope.width, job.envelope.height),
         invariant=1 if invariant else 0,
         initialFontName=job.fonts.main,  # else the page names Helvetica, which it never uses
-        initialFontSize=_RETURN_SIZE,
+        initialFontSize=_SENDER_SIZE,
     )
     _metadata(canvas, letter, job.envelope)
     try:
@@ -293,7 +295,7 @@ def _fit(para: Paragraph, canvas: Canvas, width: float) -> tuple[float, float, i
 
 def _draw_return(canvas: Canvas, job: _Job) -> None:
     area = job.envelope.return_area
-    para = job.lines(return_lines(job.letter), "sender", _RETURN_SIZE, _RETURN_LEADING)
+    para = job.lines(return_lines(job.letter), "sender", _SENDER_SIZE, _SENDER_LEADING)
     _, height, _ = _fit(para, canvas, area.right - area.left)
     para.drawOn(canvas, area.left, area.top - height)
     job.return_overflow = area.top - height < area.bottom

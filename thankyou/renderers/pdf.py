@@ -46,7 +46,7 @@ from reportlab.platypus.flowables import HRFlowable
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _shaping
+from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _scripts, _shaping
 from thankyou.renderers._layout import (
     BELOW_WINDOW,
     BODY_LEADING,
@@ -147,7 +147,7 @@ class _Job:
             style = _pdfflow.spaced(style, after)
         if right:
             style = ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
-        if kind is _pdfflow.UnruntedParagraph and _pdffonts.is_rtl(joined) and _shaping.available():
+        if kind is _pdfflow.UnruntedParagraph and _scripts.has_rtl(joined) and _shaping.available():
             # Right-to-left text that may wrap: broken into lines before it is reordered.
             return _pdfflow.BidiParagraph(joined, self.fonts, self.missing, parts[0][1], style)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
