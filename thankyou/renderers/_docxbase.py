@@ -9,9 +9,10 @@ its parts. A letter then parses only the parts that differ between letters
 (document, headers it fills, core properties), fills them, and is zipped with
 the other parts' bytes as they are.
 
-The vertical rhythm copies the PDF renderer (``renderers/pdf.py``) so that the
-two formats look alike: the letterhead at the top margin with two blank lines
-under it, two after the date, one after every other block.
+The vertical rhythm is the PDF renderer's, both reading their numbers from
+:mod:`thankyou.renderers._layout`, so that the two formats look alike: the
+letterhead at the top margin with two blank lines under it, two after the
+date, one after every other block.
 
 Only this module and :mod:`thankyou.renderers.docx` import python-docx.
 """

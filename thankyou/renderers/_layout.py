@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from thankyou.letter import Letter
 
 MM = 72 / 25.4
 INCH = 72.0
@@ -58,6 +62,16 @@ class Line:
 #: salutation: body size, in bold, one blank line after it (DIN 5008:2020, "Betreff":
 #: the subject without a "Betreff:" label, in bold; French letters write "Objet :").
 SUBJECT = Line(size=BODY_SIZE, leading=BODY_LEADING, after=PARAGRAPH_GAP, bold=True)
+
+
+def document_subject(letter: Letter) -> str:
+    """The subject a PDF or DOCX file states in its properties, alike in both formats.
+
+    Document managers list files by it: "Letter to Dr. Priya Raman, Acme Robotics:
+    Senior Data Engineer". Not the subject line printed on the page (``Letter.heading``).
+    """
+    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
+    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
 
 
 @dataclass(frozen=True)

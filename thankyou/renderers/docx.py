@@ -476,19 +476,13 @@ def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_MAX else text[: _PROPERTY_MAX - 1] + "…"
 
 
-def _subject(letter: Letter) -> str:
-    # The same words as the PDF's subject (pdf.py), so both formats file alike.
-    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
-    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
-
-
 def _core_properties(letter: Letter, xml: bytes, *, invariant: bool) -> bytes:
     """Title, author and subject for document managers; timestamps fixed when invariant."""
     root = parse_xml(xml)
     props = CoreProperties(root)
     props.title = _property(letter.subject)
     props.author = props.last_modified_by = _property(letter.sender.name)
-    props.subject = _property(_subject(letter))
+    props.subject = _property(_layout.document_subject(letter))
     props.revision = 1
     if invariant:
         stamp = dt.datetime.combine(letter.date, dt.time(0, 0))

@@ -345,7 +345,7 @@ def _document(job: _Job, buffer: io.BytesIO, invariant: bool) -> BaseDocTemplate
         bottomMargin=page.margin,
         title=_meta(letter.subject),
         author=_meta(letter.sender.name),
-        subject=_meta(_subject(letter)),
+        subject=_meta(_layout.document_subject(letter)),
         creator="thankyou",
         invariant=1 if invariant else 0,
         initialFontName=job.fonts.main,  # else every page names Helvetica (docs/design/hazards.md)
@@ -387,11 +387,6 @@ def _meta(text: str) -> str:
     if text.isprintable() and len(text) <= 255:  # always, for text from the cleaning layer
         return text
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:255]
-
-
-def _subject(letter: Letter) -> str:
-    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
-    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
 
 
 def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
