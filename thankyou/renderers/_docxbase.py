@@ -53,7 +53,6 @@ from thankyou.renderers._layout import (
     SMALL_LEADING,
     SMALL_SIZE,
     SUBJECT,
-    WINDOW_MIN_TOP,
     Page,
 )
 
@@ -451,9 +450,8 @@ def _add_letterhead_image(
     added here. Returns the ``wp:inline`` XML and the image height in points.
     """
     max_height = LETTERHEAD_MAX_HEIGHT
-    if not in_header:  # it must fit between the top edge and the window, as in pdf.py
-        room = page.window.top - 2 * PARAGRAPH_GAP - WINDOW_MIN_TOP
-        max_height = min(max_height, room)
+    if not in_header:  # it must fit between the top edge and the window
+        max_height = min(max_height, _layout.head_room(page))
     width, height = fit(path, page.width - 2 * page.margin, max_height)
     if not in_header:
         inline = document.part.new_pic_inline(str(path), Emu(width), Emu(height))

@@ -160,6 +160,28 @@ DESCENT = 0.22
 
 PAGES = {"a4": A4, "letter": LETTER}
 
+
+# --- the head above the window (docs/design/layout.md, "Paper") ---------------------------------
+# In the window layout nothing of the head (letterhead or sender block) may show through the
+# window, and it must not read as part of the address: it ends two blank lines above the
+# window, starting at the top margin or higher, but never above WINDOW_MIN_TOP.
+
+
+def head_room(page: Page) -> float:
+    """The tallest head that fits above the window: from WINDOW_MIN_TOP to two lines above it."""
+    return page.window.top - 2 * PARAGRAPH_GAP - WINDOW_MIN_TOP
+
+
+def head_fits(page: Page, height: float) -> bool:
+    """Whether a head ``height`` points tall fits above the window (else it is made compact)."""
+    return height <= head_room(page)
+
+
+def head_top(page: Page, height: float) -> float:
+    """Where a head ``height`` points tall starts, from the page top: the margin, or higher."""
+    return max(WINDOW_MIN_TOP, min(page.margin, page.window.top - 2 * PARAGRAPH_GAP - height))
+
+
 #: Sizes tried, largest first, until the recipient block fits its window: body size
 #: (at its own and at a tighter leading), then smaller.
 WINDOW_SIZES = ((BODY_SIZE, BODY_LEADING), (BODY_SIZE, 13.0), (10.0, 12.0), (9.0, 10.5), (8.0, 9.5))

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Paragraph
 from thankyou.renderers import _pdffonts, _pdfshape, _scripts, _shaping
 
 __all__ = [
+    "TALL",
     "BidiParagraph",
     "BlockParagraph",
     "Together",
@@ -28,6 +29,10 @@ __all__ = [
     "style",
     "style_for",
 ]
+
+#: The height offered to a flowable when measuring it: "unbounded", for the PDF letters
+#: and the envelopes alike.
+TALL = 10_000.0
 
 
 # --- styles: built once per process ------------------------------------------------------------

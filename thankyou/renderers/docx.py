@@ -59,7 +59,6 @@ from thankyou.renderers._layout import (
     SIGNATURE_PAD,
     SMALL_LEADING,
     SMALL_SIZE,
-    WINDOW_MIN_TOP,
 )
 
 if TYPE_CHECKING:
@@ -271,7 +270,7 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
     if page.fold_marks:
         _marks(body, page)
     head, height = _head(letter, style, base, page)
-    head_top = max(WINDOW_MIN_TOP, min(page.margin, window.top - 2 * PARAGRAPH_GAP - height))
+    head_top = _layout.head_top(page, height)
     _frame_head(body, letter, (head, height), base, page, head_top, frame_top)
     width = window.left + window.width - inset - x
     if window.return_line:
@@ -298,7 +297,7 @@ def _head(
     width = page.width - 2 * page.margin
     lines = sum(_lines(line, BODY_SIZE, width) for line in letter.sender_block)
     sender = lines * BODY_LEADING
-    if style.letterhead is True or page.window.top - 2 * PARAGRAPH_GAP - sender < WINDOW_MIN_TOP:
+    if style.letterhead is True or not _layout.head_fits(page, sender):
         extra = (_lines(letter.sender.name, NAME_SIZE, width) - 1) * NAME_LEADING
         extra += (_lines(_contact(letter), SMALL_SIZE, width) - 1) * SMALL_LEADING
         return "letterhead", LETTERHEAD_HEIGHT + extra

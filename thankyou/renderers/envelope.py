@@ -140,7 +140,6 @@ _SENDER_SIZE, _SENDER_LEADING = 9.0, 11.0
 _NOTE_SIZE, _NOTE_LEADING = 9.0, 11.0
 #: The postal note on an envelope delivered by hand.
 BY_HAND = "By hand"
-_TALL = 10_000.0
 
 
 def envelope_for(style: Style) -> Envelope:
@@ -288,7 +287,7 @@ def _one_line(text: str) -> str:
 
 def _fit(para: Paragraph, canvas: Canvas, width: float) -> tuple[float, float, int]:
     """Wrap ``para`` in ``width``; return its widest line, its height and its line count."""
-    _, height = para.wrapOn(canvas, width, _TALL)
+    _, height = para.wrapOn(canvas, width, _pdfflow.TALL)
     widths = para.getActualLineWidths0()
     return (max(widths) if widths else 0.0), float(height), len(widths)
 

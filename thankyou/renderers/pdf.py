@@ -72,14 +72,10 @@ from thankyou.renderers._layout import (
     SMALL_LEADING,
     SMALL_SIZE,
     SUBJECT,
-    WINDOW_MIN_TOP,
     Page,
 )
 
 __all__ = ["Measure", "count_pages", "measure", "render"]
-
-#: Measuring a flowable: an "unbounded" height.
-_TALL = 10_000.0
 
 
 # --- the per-letter context --------------------------------------------------------------------
@@ -402,7 +398,7 @@ def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]
 
 def _draw_at(canvas: Canvas, flowable: Flowable, x: float, top: float, width: float) -> float:
     """Draw ``flowable`` with its top ``top`` points below the page top; return its height."""
-    _, height = flowable.wrapOn(canvas, width, _TALL)
+    _, height = flowable.wrapOn(canvas, width, _pdfflow.TALL)
     page_height = canvas._pagesize[1]  # the page size the document template set
     flowable.drawOn(canvas, x, page_height - top - height)
     return float(height)
@@ -524,7 +520,7 @@ def measure(letter: Letter, style: Style) -> Measure:
     narrower = []
     for flowable in story:
         if _role(flowable) == "body":
-            flowable.wrap(job.width, _TALL)
+            flowable.wrap(job.width, _pdfflow.TALL)
             narrower.append(job.width - flowable.runt_free_width(job.width))
     return Measure(balance, tuple(narrower))
 
@@ -629,7 +625,8 @@ def _nothing(canvas: Canvas, doc: BaseDocTemplate) -> None:
 
 
 def _stack_height(flowables: Sequence[Flowable], width: float) -> float:
-    heights = (f.getSpaceBefore() + f.wrap(width, _TALL)[1] + f.getSpaceAfter() for f in flowables)
+    tall = _pdfflow.TALL
+    heights = (f.getSpaceBefore() + f.wrap(width, tall)[1] + f.getSpaceAfter() for f in flowables)
     return float(sum(heights))
 
 
@@ -639,13 +636,13 @@ def _window_head(job: _Job) -> tuple[float, list[Flowable]]:
     Nothing of it may show through the window, and it must not read as part of
     the address, so it ends two blank lines above the window.
     """
-    limit = job.page.window.top - 2 * PARAGRAPH_GAP
-    head = _head(job, max_height=min(LETTERHEAD_MAX_HEIGHT, limit - WINDOW_MIN_TOP))
+    page = job.page
+    head = _head(job, max_height=min(LETTERHEAD_MAX_HEIGHT, _layout.head_room(page)))
     height = _stack_height(head, job.width)
-    if limit - height < WINDOW_MIN_TOP and not isinstance(job.style.letterhead, Path):
+    if not _layout.head_fits(page, height) and not isinstance(job.style.letterhead, Path):
         head = _head(job, compact=True)  # name and one contact line: always fits
         height = _stack_height(head, job.width)
-    return max(WINDOW_MIN_TOP, min(job.page.margin, limit - height)), head
+    return _layout.head_top(page, height), head
 
 
 def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
@@ -679,7 +676,7 @@ def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
 
 
 def _line_count(para: Paragraph, width: float) -> int:
-    para.wrap(width, _TALL)
+    para.wrap(width, _pdfflow.TALL)
     return len(para.blPara.lines)
 
 
