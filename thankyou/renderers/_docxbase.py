@@ -9,9 +9,10 @@ its parts. A letter then parses only the parts that differ between letters
 (document, headers it fills, core properties), fills them, and is zipped with
 the other parts' bytes as they are.
 
-The vertical rhythm copies the PDF renderer (``renderers/pdf.py``) so that the
-two formats look alike: the letterhead at the top margin with two blank lines
-under it, two after the date, one after every other block.
+The vertical rhythm is the PDF renderer's, both reading their numbers from
+:mod:`thankyou.renderers._layout`, so that the two formats look alike: the
+letterhead at the top margin with two blank lines under it, two after the
+date, one after every other block.
 
 Only this module and :mod:`thankyou.renderers.docx` import python-docx.
 """
@@ -34,7 +35,26 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
 from thankyou.models import Style
 from thankyou.renderers import _layout
-from thankyou.renderers._layout import INCH, MM, PARAGRAPH_GAP, Page
+from thankyou.renderers._layout import (
+    HEADER_DISTANCE,
+    LETTERHEAD_HEIGHT,
+    LETTERHEAD_MAX_HEIGHT,
+    MARK_WIDTH,
+    NAME_AFTER,
+    NAME_LEADING,
+    NAME_SIZE,
+    PARAGRAPH_GAP,
+    RETURN_LEADING,
+    RETURN_SIZE,
+    RULE_SPACE,
+    RULE_WIDTH,
+    SIGNATURE_HEIGHT,
+    SIGNATURE_MAX_WIDTH,
+    SMALL_LEADING,
+    SMALL_SIZE,
+    SUBJECT,
+    Page,
+)
 
 __all__ = ["STYLE_NAMES", "Base", "base_for", "style_id"]
 
@@ -60,27 +80,6 @@ STYLE_NAMES = {
     "continuation": "Continuation",
     "mark": "Fold Mark",
 }
-
-# The letterhead as the PDF draws it (pdf.py): name 16/19 pt with 2 pt after,
-# one 9/12 pt contact line, a 0.5 pt rule 5 pt under it.
-NAME_SIZE, NAME_LEADING, NAME_AFTER = 16.0, 19.0, 2.0
-SMALL_SIZE, SMALL_LEADING = 9.0, 12.0
-RULE_SPACE = 5.0
-RULE_WIDTH = 0.5
-#: Height of the letterhead down to its rule, with one line of name and contact.
-LETTERHEAD_HEIGHT = NAME_LEADING + NAME_AFTER + SMALL_LEADING + RULE_SPACE + RULE_WIDTH
-#: The DIN 5008 return line: 7 pt on 8.5 pt, 1 pt under the top of the address field.
-RETURN_SIZE, RETURN_LEADING, RETURN_OFFSET = 7.0, 8.5, 1.0
-#: Signature image: about the height of a handwritten signature (as pdf.py).
-SIGNATURE_HEIGHT, SIGNATURE_MAX_WIDTH = 15 * MM, 60 * MM
-#: A letterhead image spans the text width but never grows taller than this.
-LETTERHEAD_MAX_HEIGHT = 30 * MM
-#: In the window layout the head may move up to this close to the top edge, and
-#: ends two blank lines above the window (pdf.py).
-WINDOW_MIN_TOP = 0.5 * INCH
-#: Where the page header sits when it holds only the continuation line of
-#: pages 2 and later: above the text, far enough from the edge for any printer.
-HEADER_DISTANCE = 0.5 * INCH
 
 #: drawing ids (wp:docPr/@id) must be unique across the whole document, headers
 #: included; python-docx numbers each story from 1, so we set them ourselves.
@@ -299,7 +298,12 @@ def _letter_styles(layout: str) -> list[str]:
         _paragraph_style(
             names["salutation"], ppr="<w:keepNext/>" + _spacing(gap), next_name=names["body"]
         ),
-        _paragraph_style(names["heading"], ppr="<w:keepNext/>" + _spacing(gap), rpr="<w:b/>"),
+        # The subject line: SUBJECT's size and leading are the body's (the document defaults).
+        _paragraph_style(
+            names["heading"],
+            ppr="<w:keepNext/>" + _spacing(SUBJECT.after),
+            rpr="<w:b/>" if SUBJECT.bold else "",
+        ),
         _paragraph_style(names["body"], ppr=_spacing(gap), next_name=names["body"]),
         _paragraph_style(names["closing"], ppr="<w:keepNext/>"),
         _paragraph_style(
@@ -309,13 +313,19 @@ def _letter_styles(layout: str) -> list[str]:
     ]
 
 
+def _border(width: float) -> str:
+    """A paragraph's top border ``width`` points thick (w:sz counts eighths of a point)."""
+    eighths = round(width * 8)
+    return f'<w:pBdr><w:top w:val="single" w:sz="{eighths}" w:space="0" w:color="auto"/></w:pBdr>'
+
+
 def _furniture_styles() -> list[str]:
     """Letterhead, return line, continuation header and fold marks."""
     names = STYLE_NAMES
     # The rule is an empty paragraph of its own whose top border draws it: a border
     # on the contact line would do, but LibreOffice 7.4 then drops the frame that
     # holds the letterhead in the window layout.
-    rule = '<w:pBdr><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:pBdr>'
+    rule = _border(RULE_WIDTH)
     return [
         _paragraph_style(names["letterhead_name"], rpr=size_xml(NAME_SIZE),
                          ppr="<w:keepNext/>" + _spacing(NAME_AFTER, NAME_LEADING, "exact")),
@@ -329,8 +339,7 @@ def _furniture_styles() -> list[str]:
         _paragraph_style(names["continuation"], rpr=size_xml(SMALL_SIZE),
                          ppr=_spacing(0, SMALL_LEADING, "exact")),
         _paragraph_style(names["mark"], rpr=size_xml(1),
-                         ppr='<w:pBdr><w:top w:val="single" w:sz="2" w:space="0" w:color="auto"/>'
-                             "</w:pBdr>" + _spacing(0, 1, "exact")),
+                         ppr=_border(MARK_WIDTH) + _spacing(0, 1, "exact")),
     ]  # fmt: skip
 
 
@@ -441,9 +450,8 @@ def _add_letterhead_image(
     added here. Returns the ``wp:inline`` XML and the image height in points.
     """
     max_height = LETTERHEAD_MAX_HEIGHT
-    if not in_header:  # it must fit between the top edge and the window, as in pdf.py
-        room = page.window.top - 2 * PARAGRAPH_GAP - WINDOW_MIN_TOP
-        max_height = min(max_height, room)
+    if not in_header:  # it must fit between the top edge and the window
+        max_height = min(max_height, _layout.head_room(page))
     width, height = fit(path, page.width - 2 * page.margin, max_height)
     if not in_header:
         inline = document.part.new_pic_inline(str(path), Emu(width), Emu(height))

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
-from thankyou.renderers import _docxbase, _shaping, _sysfonts
+from thankyou.renderers import _docxbase, _scripts, _sysfonts
 from thankyou.renderers._docxbase import STYLE_NAMES
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "block",
     "clean",
     "image",
-    "is_rtl",
     "missing_fonts",
     "one_line",
     "paragraph",
@@ -62,30 +61,6 @@ def one_line(text: str) -> str:
     return " ".join(clean(text).split())
 
 
-# Letters from the Hebrew block up to Arabic Extended-A, the presentation forms,
-# and the RTL planes (Imperial Aramaic ... Adlam): a cheap test before the
-# character-by-character pass.
-_MAYBE_RTL = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
-_RTL_CLASSES = frozenset({"R", "AL", "AN"})
-
-
-def _direction(char: str) -> bool | None:
-    """True for a right-to-left letter, False for left-to-right, None for neutral."""
-    kind = unicodedata.bidirectional(char)
-    if kind in _RTL_CLASSES:
-        return True
-    return False if kind == "L" else None
-
-
-def is_rtl(text: str) -> bool:
-    """Whether a paragraph reads right to left: its first strong letter decides (UAX #9 P2-P3)."""
-    if not _MAYBE_RTL.search(text):
-        return False
-    return next((d for d in map(_direction, text) if d is not None), False)
-
-
 def runs(text: str, rtl_paragraph: bool) -> Iterator[tuple[str, bool]]:
     """Split text into (segment, is_rtl) runs.
 
@@ -93,10 +68,10 @@ def runs(text: str, rtl_paragraph: bool) -> Iterator[tuple[str, bool]]:
     direction take that direction; elsewhere they take the paragraph's, as in
     UAX #9 rules N1-N2. So "Dear שרה," gives "Dear ", "שרה", ",".
     """
-    if not _MAYBE_RTL.search(text):
+    if not _scripts.has_rtl(text):
         yield text, False
         return
-    resolved = _resolve_neutrals([_direction(c) for c in text], rtl_paragraph)
+    resolved = _resolve_neutrals([_scripts.direction(c) for c in text], rtl_paragraph)
     start = 0
     for index in range(1, len(text) + 1):
         if index == len(text) or resolved[index] != resolved[start]:
@@ -179,7 +154,7 @@ def write(
     text = clean(text)
     if not text:
         return
-    rtl = is_rtl(text)
+    rtl = _scripts.reads_rtl(text)
     if rtl:
         set_property(p, "w:bidi")
         if flush_left:
@@ -220,10 +195,6 @@ _OTHER_SCRIPT = re.compile(
     "[\u0530-\u058f\u0600-\u1dff\u2c00-\u2dff\u2e80-\ufaff\ufb1d-\ufdff\ufe10-\ufe1f"
     "\ufe30-\ufe4f\ufe70-\ufefe\uff00-\uffef\U00010000-\U0001efff\U00020000-\U0003ffff]"
 )
-_CJK = re.compile(
-    "[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
-)
 
 
 @dataclass(frozen=True)
@@ -241,7 +212,7 @@ def _font_for(char: str) -> ScriptFont | None:
     found = _sysfonts.find(char, serif=_serif.get())
     if found is None:
         return None
-    return ScriptFont(found.family, _CJK.match(char) is not None, _shaping.needs_shaping(char))
+    return ScriptFont(found.family, _scripts.is_cjk(char), _scripts.needs_shaping(char))
 
 
 def script_runs(text: str) -> list[tuple[str, ScriptFont | None]]:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from thankyou.letter import Letter
 
 MM = 72 / 25.4
 INCH = 72.0
@@ -22,6 +26,52 @@ SIGNATURE_SPACE = 0.55 * INCH
 
 #: The fonts DOCX names: metric twins of the bundled Liberation fonts the PDF embeds.
 DOCX_FONTS = {"serif": "Times New Roman", "sans": "Arial"}
+
+# --- the letterhead, signature and subject line (docs/design/layout.md, "Type") ------------
+
+#: The letterhead built from the candidate: the name at 16 on 19 pt with 2 pt after it,
+#: one 9 on 12 pt contact line, then a 0.5 pt rule 5 pt under it.
+NAME_SIZE, NAME_LEADING, NAME_AFTER = 16.0, 19.0, 2.0
+SMALL_SIZE, SMALL_LEADING = 9.0, 12.0
+RULE_SPACE = 5.0
+RULE_WIDTH = 0.5
+#: Height of that letterhead down to its rule, with one line of name and contact.
+LETTERHEAD_HEIGHT = NAME_LEADING + NAME_AFTER + SMALL_LEADING + RULE_SPACE + RULE_WIDTH
+#: A letterhead image spans the text width but is never taller than this, so it
+#: stays within the top margin band.
+LETTERHEAD_MAX_HEIGHT = 30 * MM
+#: A signature image: about the height of a handwritten signature (12-15 mm), at most
+#: 60 mm wide, with 3 pt of air above and below so the ink touches neither the closing
+#: nor the typed name.
+SIGNATURE_HEIGHT = 15 * MM
+SIGNATURE_MAX_WIDTH = 60 * MM
+SIGNATURE_PAD = 3.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """How one kind of line is set: size and leading in points, space after, weight."""
+
+    size: float
+    leading: float
+    after: float
+    bold: bool = False
+
+
+#: The subject line (``Letter.heading``) between the recipient block and the
+#: salutation: body size, in bold, one blank line after it (DIN 5008:2020, "Betreff":
+#: the subject without a "Betreff:" label, in bold; French letters write "Objet :").
+SUBJECT = Line(size=BODY_SIZE, leading=BODY_LEADING, after=PARAGRAPH_GAP, bold=True)
+
+
+def document_subject(letter: Letter) -> str:
+    """The subject a PDF or DOCX file states in its properties, alike in both formats.
+
+    Document managers list files by it: "Letter to Dr. Priya Raman, Acme Robotics:
+    Senior Data Engineer". Not the subject line printed on the page (``Letter.heading``).
+    """
+    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
+    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
 
 
 @dataclass(frozen=True)
@@ -88,8 +138,49 @@ LETTER = Page(
 
 #: Inset of the address block inside the window, so no line touches its edge.
 WINDOW_INSET = 0.125 * INCH
+#: The DIN 5008 return line: 7 on 8.5 pt (7-8 pt is usual), its top 1 pt under the top of
+#: the address field.
+RETURN_SIZE, RETURN_LEADING, RETURN_OFFSET = 7.0, 8.5, 1.0
+#: In the window layout the head (letterhead or sender block) may move up to this close
+#: to the top edge, ending two blank lines above the window; any printer reaches 1/2 in.
+WINDOW_MIN_TOP = 0.5 * INCH
+#: DIN 5008 Form B starts the text 98.46 mm from the top, two 12 pt lines under the
+#: address field (which ends at 90 mm); Letter gets the same two lines under its window.
+BELOW_WINDOW = 24.0
+#: DIN 5008 fold marks and the hole mark: short rules 4 mm from the left edge, the fold
+#: marks 5 mm long, the hole mark 8 mm, drawn 0.3 pt thick (their heights are in ``A4``).
+MARK_X, FOLD_MARK, HOLE_MARK = 4 * MM, 5 * MM, 8 * MM
+MARK_WIDTH = 0.3
+#: DOCX only: where the page header sits when it holds only the continuation line of
+#: pages 2 and later, far enough from the edge for any printer.
+HEADER_DISTANCE = 0.5 * INCH
+#: Real glyph extent of Liberation (and its twins Times New Roman and Arial), in em:
+#: descenders reach 0.216 em below the last baseline.
+DESCENT = 0.22
 
 PAGES = {"a4": A4, "letter": LETTER}
+
+
+# --- the head above the window (docs/design/layout.md, "Paper") ---------------------------------
+# In the window layout nothing of the head (letterhead or sender block) may show through the
+# window, and it must not read as part of the address: it ends two blank lines above the
+# window, starting at the top margin or higher, but never above WINDOW_MIN_TOP.
+
+
+def head_room(page: Page) -> float:
+    """The tallest head that fits above the window: from WINDOW_MIN_TOP to two lines above it."""
+    return page.window.top - 2 * PARAGRAPH_GAP - WINDOW_MIN_TOP
+
+
+def head_fits(page: Page, height: float) -> bool:
+    """Whether a head ``height`` points tall fits above the window (else it is made compact)."""
+    return height <= head_room(page)
+
+
+def head_top(page: Page, height: float) -> float:
+    """Where a head ``height`` points tall starts, from the page top: the margin, or higher."""
+    return max(WINDOW_MIN_TOP, min(page.margin, page.window.top - 2 * PARAGRAPH_GAP - height))
+
 
 #: Sizes tried, largest first, until the recipient block fits its window: body size
 #: (at its own and at a tighter leading), then smaller.

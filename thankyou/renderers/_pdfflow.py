@@ -17,9 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from thankyou.renderers import _pdffonts, _pdfshape, _shaping
+from thankyou.renderers import _pdffonts, _pdfshape, _scripts, _shaping
 
 __all__ = [
+    "TALL",
     "BidiParagraph",
     "BlockParagraph",
     "Together",
@@ -28,6 +29,10 @@ __all__ = [
     "style",
     "style_for",
 ]
+
+#: The height offered to a flowable when measuring it: "unbounded", for the PDF letters
+#: and the envelopes alike.
+TALL = 10_000.0
 
 
 # --- styles: built once per process ------------------------------------------------------------
@@ -151,8 +156,8 @@ def style_for(text: str, font: str, size: float, leading: float) -> ParagraphSty
     """
     cjk = shaping = False
     if not text.isascii():  # one scan for almost every paragraph
-        cjk = _pdffonts.is_cjk(text)
-        shaping = _shaping.needs_shaping(text) and _shaping.available()
+        cjk = _scripts.is_cjk(text)
+        shaping = _scripts.needs_shaping(text) and _shaping.available()
     return style(font, size, leading, cjk, shaping)
 
 
@@ -246,7 +251,7 @@ class BidiParagraph(Flowable):  # type: ignore[misc]
         shaping = _shaping.available()
         total = 0.0
         for run in _pdffonts.display_runs(token, self.fonts, self.missing, self.where, self.rtl):
-            if shaping and _shaping.needs_shaping(run.text):
+            if shaping and _scripts.needs_shaping(run.text):
                 total += _pdfshape.shape_run(run.text, run.font, size)[1]
             else:
                 total += pdfmetrics.stringWidth(run.text, run.font, size)

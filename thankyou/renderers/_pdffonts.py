@@ -30,7 +30,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from thankyou.errors import RenderError
-from thankyou.renderers import _pdfshape, _shaping, _sysfonts
+from thankyou.renderers import _pdfshape, _scripts, _shaping, _sysfonts
 
 __all__ = [
     "Fonts",
@@ -39,8 +39,6 @@ __all__ = [
     "display_runs",
     "draw_line",
     "fonts_for",
-    "is_cjk",
-    "is_rtl",
 ]
 
 #: Bundled families: Style.font -> file stem. Four static faces each.
@@ -227,7 +225,7 @@ def _discover(line: str, fonts: Fonts) -> None:
     For a word of a joining or combining script, a font with all its letters
     is looked for first (see :func:`runs`).
     """
-    words = [_drawn(word.group()) for word in _shaping.complex_words(line)]
+    words = [_drawn(word.group()) for word in _scripts.complex_words(line)]
     for letters in ["".join(words), *words] if len(words) > 1 else words:
         if not any(_coverage[name].issuperset(letters) for name in fonts.chain):
             found = _sysfonts.find(letters, fonts.serif)
@@ -309,7 +307,7 @@ def runs(text: str, fonts: Fonts, prefer: int | None = None) -> list[tuple[int, 
     covers = [_coverage[name] for name in fonts.chain]
     result: list[tuple[int, str]] = []
     start = 0
-    for word in _shaping.complex_words(text):
+    for word in _scripts.complex_words(text):
         _cluster_runs(text[start : word.start()], covers, result)
         letters = _drawn(word.group())
         index = next((i for i, cov in enumerate(covers) if cov.issuperset(letters)), None)
@@ -326,7 +324,7 @@ def runs(text: str, fonts: Fonts, prefer: int | None = None) -> list[tuple[int, 
 
 def shared_font(line: str, fonts: Fonts) -> int | None:
     """Index of the first font with every letter of the line's joining-script words, if any."""
-    letters = _drawn("".join(word.group() for word in _shaping.complex_words(line)))
+    letters = _drawn("".join(word.group() for word in _scripts.complex_words(line)))
     if not letters:
         return None
     return next(
@@ -372,9 +370,9 @@ def markup(text: str, fonts: Fonts, missing: MissingText, where: str) -> str:
     """
     main = _coverage[fonts.main]
     flat = text.replace("\n", "")
-    if main.issuperset(flat) and not _shaping.needs_bidi(flat):  # the common case: one font
+    if main.issuperset(flat) and not _scripts.has_rtl(flat):  # the common case: one font
         return escape(text).replace("\n", "<br/>")
-    if _shaping.needs_shaping(flat) and not _shaping.available() and where not in missing.unshaped:
+    if _scripts.needs_shaping(flat) and not _shaping.available() and where not in missing.unshaped:
         missing.unshaped.append(where)
     return "<br/>".join(markup_line(line, fonts, missing, where) for line in text.split("\n"))
 
@@ -383,10 +381,10 @@ def markup_line(
     line: str, fonts: Fonts, missing: MissingText, where: str, base_rtl: bool | None = None
 ) -> str:
     """Paragraph markup for one line of user text (see :func:`markup`), in display order."""
-    if _coverage[fonts.main].issuperset(line) and not _shaping.needs_bidi(line):
+    if _coverage[fonts.main].issuperset(line) and not _scripts.has_rtl(line):
         return escape(line)
     parts = []
-    bidi = _shaping.needs_bidi(line)
+    bidi = _scripts.has_rtl(line)
     for run in display_runs(line, fonts, missing, where, base_rtl):
         # With bidi, every run is a frag of its own, so that a word such as
         # "שרה," is shaped as two runs, right to left and left to right.
@@ -422,7 +420,7 @@ def display_runs(
     _discover(line, fonts)
     chain = fonts.chain
     covers = [_coverage[name] for name in chain]
-    if _shaping.needs_bidi(line) and _shaping.available():
+    if _scripts.has_rtl(line) and _shaping.available():
         pieces = _shaping.visual_runs(line, base_rtl)
     else:
         pieces = [(line, False)]
@@ -455,8 +453,8 @@ def draw_line(
     of the PDF as typed. Uncovered characters are recorded in ``missing``.
     """
     start = x
-    shaping = _shaping.needs_shaping(line) and _shaping.available()
-    if _shaping.needs_shaping(line) and not shaping and where not in missing.unshaped:
+    shaping = _scripts.needs_shaping(line) and _shaping.available()
+    if _scripts.needs_shaping(line) and not shaping and where not in missing.unshaped:
         missing.unshaped.append(where)
     for run in display_runs(line, fonts, missing, where):
         if shaping:
@@ -467,39 +465,3 @@ def draw_line(
         canvas.drawString(x, y, text)
         x += width
     return x - start
-
-
-# --- scripts the layout treats differently ---------------------------------------------------
-
-# Blocks set with reportlab's CJK line breaking (any character may end a line):
-# Hangul Jamo, CJK radicals, CJK punctuation, Hiragana, Katakana, Bopomofo,
-# Hangul compatibility Jamo, CJK Extension A, CJK Unified Ideographs, Hangul
-# syllables, compatibility ideographs, half- and full-width forms, Extensions B-H.
-# Regular expressions, not a loop over characters: this runs on every paragraph.
-_CJK = re.compile(
-    "[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
-)
-# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their presentation
-# forms: the strong right-to-left letters a letter is likely to contain.
-_RTL = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
-
-
-_UNUSUAL = re.compile(f"{_CJK.pattern}|{_RTL.pattern}")
-
-
-def is_unusual(text: str) -> bool:
-    """True when ``text`` may need CJK line breaking or holds right-to-left letters."""
-    return _UNUSUAL.search(text) is not None
-
-
-def is_cjk(text: str) -> bool:
-    """True when ``text`` contains Chinese, Japanese or Korean characters."""
-    return _CJK.search(text) is not None
-
-
-def is_rtl(text: str) -> bool:
-    """True when ``text`` contains right-to-left letters (Hebrew, Arabic, ...)."""
-    return _RTL.search(text) is not None

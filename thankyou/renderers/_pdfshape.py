@@ -30,7 +30,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus import paragraph
 
-from thankyou.renderers import _shaping
+from thankyou.renderers import _scripts
 
 __all__ = ["cluster_text", "install", "shape_run", "shape_word"]
 
@@ -106,7 +106,7 @@ class _Frag:
 
 def _key(frag: tuple[Any, str]) -> tuple[str | None, bool]:
     """Font and direction of one frag: a right-to-left run is a frag of its own (_pdffonts)."""
-    return getattr(frag[0], "fontName", None), _shaping.needs_bidi(frag[1])
+    return getattr(frag[0], "fontName", None), _scripts.has_rtl(frag[1])
 
 
 def _width(frags: list[Any]) -> float:
@@ -143,7 +143,7 @@ def _with_cluster_codes(shaped: list[Any], text: str) -> list[Any]:
     extracting the text left to right then gets the characters in order and
     no gap between them (a glyph that stood for nothing would read as a space).
     """
-    rtl = _shaping.needs_bidi(text)
+    rtl = _scripts.has_rtl(text)
     # HarfBuzz's clusters (a ligature such as lam-alef is one), merged further so that
     # marks and the letter after a virama stay with their cluster.
     clusters: set[int] = {d.cluster for _f, glyphs in shaped[1:] for d in _shape_data(glyphs)}

@@ -1,4 +1,7 @@
-"""Complex scripts: which text needs shaping, and right-to-left text in display order.
+"""Complex scripts in a PDF: shaping available or not, and right-to-left text in display order.
+
+Which text needs shaping or holds right-to-left letters is decided in
+:mod:`thankyou.renderers._scripts`, shared with the DOCX renderer.
 
 Arabic letters join, Devanagari, Bengali and Tamil form conjuncts and move
 vowel signs, Thai stacks its marks: a PDF must draw such text through
@@ -16,51 +19,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+
+from thankyou.renderers import _scripts
 
 __all__ = [
     "EXTRA_HINT",
     "available",
     "base_is_rtl",
-    "complex_words",
-    "needs_bidi",
-    "needs_shaping",
     "visual_runs",
 ]
 
 EXTRA_HINT = "install the shaping extra: pip install 'thankyou[shaping]'"
-
-# Scripts whose glyphs depend on their neighbours: Hebrew (points), Arabic, Syriac,
-# Thaana, NKo, Samaritan, Mandaic, the Indic scripts from Devanagari to Sinhala,
-# Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian, and the Arabic presentation forms.
-_COMPLEX = re.compile(
-    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u18af"
-    "\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
-# Strong right-to-left letters (the bidi classes R and AL live in these blocks).
-_RTL = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
-
-
-def needs_shaping(text: str) -> bool:
-    """True when ``text`` holds letters of a script that must be shaped to be legible."""
-    return _COMPLEX.search(text) is not None
-
-
-_COMPLEX_WORD = re.compile(f"(?:{_COMPLEX.pattern}|[\u200c\u200d])+")
-
-
-def complex_words(text: str) -> Iterator[re.Match[str]]:
-    """The words of ``text`` written in scripts that must be shaped (with their joiners)."""
-    if not _COMPLEX.search(text):
-        return iter(())
-    return _COMPLEX_WORD.finditer(text)
-
-
-def needs_bidi(text: str) -> bool:
-    """True when ``text`` holds right-to-left letters."""
-    return _RTL.search(text) is not None
 
 
 @functools.cache
@@ -91,7 +60,7 @@ def visual_runs(line: str, base_rtl: bool | None = None) -> list[tuple[str, bool
     Raises:
         ImportError: when python-bidi is not installed (callers check :func:`available`).
     """
-    if not needs_bidi(line) and not base_rtl:
+    if not _scripts.has_rtl(line) and not base_rtl:
         return [(line, False)]
     from bidi import algorithm
 
@@ -111,7 +80,7 @@ def visual_runs(line: str, base_rtl: bool | None = None) -> list[tuple[str, bool
 
 def base_is_rtl(text: str) -> bool:
     """Whether a paragraph reads right to left: its first strong letter decides (UAX #9 P2-P3)."""
-    if not needs_bidi(text):
+    if not _scripts.has_rtl(text):
         return False
     from bidi import algorithm
 

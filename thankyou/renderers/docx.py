@@ -41,7 +41,25 @@ from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
 from thankyou.renderers import _docxbase, _docxtext, _images, _layout
-from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP
+from thankyou.renderers._layout import (
+    BELOW_WINDOW,
+    BODY_LEADING,
+    BODY_SIZE,
+    DESCENT,
+    FOLD_MARK,
+    HOLE_MARK,
+    LETTERHEAD_HEIGHT,
+    MARK_X,
+    NAME_LEADING,
+    NAME_SIZE,
+    PARAGRAPH_GAP,
+    RETURN_OFFSET,
+    RETURN_SIZE,
+    RULE_WIDTH,
+    SIGNATURE_PAD,
+    SMALL_LEADING,
+    SMALL_SIZE,
+)
 
 if TYPE_CHECKING:
     from thankyou.renderers.pdf import Measure
@@ -140,8 +158,8 @@ def _render(letter: Letter, style: Style, invariant: bool) -> bytes:
         raise RenderError(str(err), format="docx", recipient=letter.recipient.name) from err
 
 
-#: Space above and below a signature image, in twentieths of a point (3 pt, as pdf.py).
-_SIGNATURE_PAD = "60"
+#: Space above and below a signature image, in twentieths of a point.
+_PAD_TWIPS = str(round(SIGNATURE_PAD * 20))
 
 
 # --- the document -----------------------------------------------------------------------------
@@ -176,7 +194,7 @@ def _document(letter: Letter, style: Style, base: _docxbase.Base) -> bytes:
     if base.signature_inline is not None:
         image = _docxtext.image(body, "signature_space", base.signature_inline)
         # A little air so that the ink touches neither the closing nor the name (pdf.py).
-        _docxtext.set_property(image, "w:spacing", before=_SIGNATURE_PAD, after=_SIGNATURE_PAD)
+        _docxtext.set_property(image, "w:spacing", before=_PAD_TWIPS, after=_PAD_TWIPS)
     else:
         _docxtext.paragraph(body, "signature_space")
     _docxtext.paragraph(body, "signature", letter.signature)
@@ -238,11 +256,6 @@ def _date(body: etree._Element, letter: Letter) -> etree._Element:
 # to that point; text may not stand beside a frame (wrap="notBeside"), so both
 # Word and LibreOffice start the date under them.
 
-_MIN_TOP = _docxbase.WINDOW_MIN_TOP
-#: The text starts two 12 pt lines under the window (DIN 5008 Form B: 98.46 mm).
-_BELOW_WINDOW = 24.0
-#: Descenders reach this far (in em) below the last baseline.
-_DESCENT = 0.22
 #: A generous average advance of a character in Times New Roman or Arial (in em).
 _EM_PER_CHAR = 0.55
 
@@ -253,11 +266,11 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
     window, inset = page.window, _layout.WINDOW_INSET
     x = max(window.left + inset, page.margin)
     block_top = window.top + (window.return_line or inset)
-    frame_top = window.top + _docxbase.RETURN_OFFSET if window.return_line else block_top
+    frame_top = window.top + RETURN_OFFSET if window.return_line else block_top
     if page.fold_marks:
         _marks(body, page)
     head, height = _head(letter, style, base, page)
-    head_top = max(_MIN_TOP, min(page.margin, window.top - 2 * PARAGRAPH_GAP - height))
+    head_top = _layout.head_top(page, height)
     _frame_head(body, letter, (head, height), base, page, head_top, frame_top)
     width = window.left + window.width - inset - x
     if window.return_line:
@@ -266,7 +279,7 @@ def _window_head(body: etree._Element, letter: Letter, style: Style, base: _docx
         _frame(line, x, frame_top, width, block_top - frame_top)
     room = window.top + window.height - inset - block_top
     fit = _window_fit(letter, room, width)
-    height = window.top + window.height + _BELOW_WINDOW - block_top
+    height = window.top + window.height + BELOW_WINDOW - block_top
     for p in _recipient(body, list(fit.lines), fit.size, fit.leading):
         _frame(p, x, block_top, width, height, exact=fit.fits)
 
@@ -284,14 +297,10 @@ def _head(
     width = page.width - 2 * page.margin
     lines = sum(_lines(line, BODY_SIZE, width) for line in letter.sender_block)
     sender = lines * BODY_LEADING
-    if style.letterhead is True or page.window.top - 2 * PARAGRAPH_GAP - sender < _MIN_TOP:
-        extra = (
-            _lines(letter.sender.name, _docxbase.NAME_SIZE, width) - 1
-        ) * _docxbase.NAME_LEADING
-        extra += (
-            _lines(_contact(letter), _docxbase.SMALL_SIZE, width) - 1
-        ) * _docxbase.SMALL_LEADING
-        return "letterhead", _docxbase.LETTERHEAD_HEIGHT + extra
+    if style.letterhead is True or not _layout.head_fits(page, sender):
+        extra = (_lines(letter.sender.name, NAME_SIZE, width) - 1) * NAME_LEADING
+        extra += (_lines(_contact(letter), SMALL_SIZE, width) - 1) * SMALL_LEADING
+        return "letterhead", LETTERHEAD_HEIGHT + extra
     return "sender", sender
 
 
@@ -308,7 +317,7 @@ def _return_line(letter: Letter, width: float) -> str:
         line = " · ".join(parts)
         # A typical rather than a generous width: its frame keeps a wrapped
         # line from pushing the address, and the name leads the line anyway.
-        if _lines(line, _docxbase.RETURN_SIZE, width, em_per_char=0.5) <= 1:
+        if _lines(line, RETURN_SIZE, width, em_per_char=0.5) <= 1:
             return line
     return name
 
@@ -344,7 +353,7 @@ def _frame_head(
         # The rule gets a frame of its own: LibreOffice 7.4 drops a frame whose
         # paragraphs have different borders. It also ignores space before at the
         # top of a frame, so the frame starts at the rule and the space is removed.
-        rule_top = top + height - _docxbase.RULE_WIDTH
+        rule_top = top + height - RULE_WIDTH
         _frame(rule, x, rule_top, width, bottom - rule_top)
         _docxtext.set_property(rule, "w:spacing", before="0")
         bottom = rule_top
@@ -362,7 +371,7 @@ def _window_fit(letter: Letter, room: float, width: float) -> _layout.WindowFit:
 
     def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
         count = sum(max(1, _lines(line, size, width)) for line in lines)
-        return size + (count - 1) * leading + _DESCENT * size <= room
+        return size + (count - 1) * leading + DESCENT * size <= room
 
     recipient = letter.recipient
     block = tuple(line for line in recipient.block if _docxtext.clean(line).strip())
@@ -408,18 +417,14 @@ def _frame(
     )  # fmt: skip
 
 
-#: DIN 5008 marks at the left edge: 5 mm fold marks, an 8 mm hole mark, 4 mm in (pdf.py).
-_MARK_X, _FOLD_MARK, _HOLE_MARK = 4 * MM, 5 * MM, 8 * MM
-
-
 def _marks(body: etree._Element, page: _layout.Page) -> None:
     """Fold and hole marks: empty framed paragraphs whose top border is the mark."""
-    marks = [(y, _FOLD_MARK) for y in page.fold_marks]
+    marks = [(y, FOLD_MARK) for y in page.fold_marks]
     if page.hole_mark is not None:
-        marks.append((page.hole_mark, _HOLE_MARK))
+        marks.append((page.hole_mark, HOLE_MARK))
     for y, length in marks:
         # "around": the marks sit in the margin, so no line of text is moved by them.
-        _frame(_docxtext.paragraph(body, "mark"), _MARK_X, y, length, 1.0, wrap="around")
+        _frame(_docxtext.paragraph(body, "mark"), MARK_X, y, length, 1.0, wrap="around")
 
 
 # --- headers, properties, package -------------------------------------------------------------
@@ -470,19 +475,13 @@ def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_MAX else text[: _PROPERTY_MAX - 1] + "…"
 
 
-def _subject(letter: Letter) -> str:
-    # The same words as the PDF's subject (pdf.py), so both formats file alike.
-    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
-    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
-
-
 def _core_properties(letter: Letter, xml: bytes, *, invariant: bool) -> bytes:
     """Title, author and subject for document managers; timestamps fixed when invariant."""
     root = parse_xml(xml)
     props = CoreProperties(root)
     props.title = _property(letter.subject)
     props.author = props.last_modified_by = _property(letter.sender.name)
-    props.subject = _property(_subject(letter))
+    props.subject = _property(_layout.document_subject(letter))
     props.revision = 1
     if invariant:
         stamp = dt.datetime.combine(letter.date, dt.time(0, 0))

@@ -51,7 +51,7 @@ from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Delivery, Style
 from thankyou.renderers import _pdfflow, _pdffonts
-from thankyou.renderers._layout import INCH, MM
+from thankyou.renderers._layout import BODY_SIZE, DESCENT, INCH, MM
 
 __all__ = ["ENVELOPES", "Envelope", "envelope_for", "render"]
 
@@ -131,16 +131,15 @@ ENVELOPES: dict[str, Envelope] = {
     "c5": _din("C5", 229, 162),
 }
 
-#: Address sizes tried, largest first: (size, leading). 12.9 pt leading puts DIN 5008's six
-#: lines in its 27.3 mm address zone.
-_ADDRESS_SIZES = ((11.0, 12.9), (10.0, 12.0))
-_RETURN_SIZE, _RETURN_LEADING = 9.0, 11.0
+#: Address sizes tried, largest first: (size, leading): the letters' body size, then 10 pt.
+#: 12.9 pt leading puts DIN 5008's six lines in its 27.3 mm address zone.
+_ADDRESS_SIZES = ((BODY_SIZE, 12.9), (10.0, 12.0))
+#: The envelope's return address, smaller than the address (sorting machines do not read it);
+#: the letter's one-line return line in the window is ``_layout.RETURN_SIZE``.
+_SENDER_SIZE, _SENDER_LEADING = 9.0, 11.0
 _NOTE_SIZE, _NOTE_LEADING = 9.0, 11.0
 #: The postal note on an envelope delivered by hand.
 BY_HAND = "By hand"
-_TALL = 10_000.0
-#: Liberation's descenders reach 0.22 em below the baseline.
-_DESCENT = 0.22
 
 
 def envelope_for(style: Style) -> Envelope:
@@ -187,7 +186,7 @@ def render(
         pagesize=(job.envelope.width, job.envelope.height),
         invariant=1 if invariant else 0,
         initialFontName=job.fonts.main,  # else the page names Helvetica, which it never uses
-        initialFontSize=_RETURN_SIZE,
+        initialFontSize=_SENDER_SIZE,
     )
     _metadata(canvas, letter, job.envelope)
     try:
@@ -288,14 +287,14 @@ def _one_line(text: str) -> str:
 
 def _fit(para: Paragraph, canvas: Canvas, width: float) -> tuple[float, float, int]:
     """Wrap ``para`` in ``width``; return its widest line, its height and its line count."""
-    _, height = para.wrapOn(canvas, width, _TALL)
+    _, height = para.wrapOn(canvas, width, _pdfflow.TALL)
     widths = para.getActualLineWidths0()
     return (max(widths) if widths else 0.0), float(height), len(widths)
 
 
 def _draw_return(canvas: Canvas, job: _Job) -> None:
     area = job.envelope.return_area
-    para = job.lines(return_lines(job.letter), "sender", _RETURN_SIZE, _RETURN_LEADING)
+    para = job.lines(return_lines(job.letter), "sender", _SENDER_SIZE, _SENDER_LEADING)
     _, height, _ = _fit(para, canvas, area.right - area.left)
     para.drawOn(canvas, area.left, area.top - height)
     job.return_overflow = area.top - height < area.bottom
@@ -311,7 +310,7 @@ def _draw_address(canvas: Canvas, job: _Job) -> None:
         extra = _NOTE_LEADING if note else 0.0
         # Move up rather than let the last line's descenders into the bottom margin.
         top = max(
-            env.address_top, area.bottom + height + max(0.0, _DESCENT * size - (leading - size))
+            env.address_top, area.bottom + height + max(0.0, DESCENT * size - (leading - size))
         )
         fits = count == len(lines) and top + extra <= area.top
         if fits:

@@ -46,34 +46,36 @@ from reportlab.platypus.flowables import HRFlowable
 from thankyou.errors import RenderError, RenderWarning
 from thankyou.letter import Letter
 from thankyou.models import Style
-from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _shaping
-from thankyou.renderers._layout import BODY_LEADING, BODY_SIZE, MM, PARAGRAPH_GAP, Page
+from thankyou.renderers import _images, _layout, _pdfflow, _pdffonts, _scripts, _shaping
+from thankyou.renderers._layout import (
+    BELOW_WINDOW,
+    BODY_LEADING,
+    BODY_SIZE,
+    DESCENT,
+    FOLD_MARK,
+    HOLE_MARK,
+    LETTERHEAD_MAX_HEIGHT,
+    MARK_WIDTH,
+    MARK_X,
+    NAME_AFTER,
+    NAME_LEADING,
+    NAME_SIZE,
+    PARAGRAPH_GAP,
+    RETURN_LEADING,
+    RETURN_OFFSET,
+    RETURN_SIZE,
+    RULE_SPACE,
+    RULE_WIDTH,
+    SIGNATURE_HEIGHT,
+    SIGNATURE_MAX_WIDTH,
+    SIGNATURE_PAD,
+    SMALL_LEADING,
+    SMALL_SIZE,
+    SUBJECT,
+    Page,
+)
 
 __all__ = ["Measure", "count_pages", "measure", "render"]
-
-#: Letterhead built from the candidate (docs/design/layout.md): name, one contact line, a thin rule.
-_NAME_SIZE, _NAME_LEADING = 16.0, 19.0
-_SMALL_SIZE, _SMALL_LEADING = 9.0, 12.0
-_RULE = 0.5
-#: A letterhead image is scaled to the text width, but never taller than this.
-_LETTERHEAD_MAX_HEIGHT = 30 * MM
-#: The signature image: about the height of a handwritten signature.
-_SIGNATURE_HEIGHT = 15 * MM
-_SIGNATURE_MAX_WIDTH = 60 * MM
-_SIGNATURE_PAD = 3.0
-#: The one-line return address in the DIN 5008 address field (7-8 pt is usual).
-_RETURN_SIZE, _RETURN_LEADING = 7.0, 8.5
-#: In the window layout the sender block may move up to this close to the top edge.
-_MIN_TOP = 0.5 * _layout.INCH
-#: DIN 5008 Form B starts the text 98.46 mm from the top, two 12 pt lines under
-#: the address field (which ends at 90 mm); Letter gets the same two lines.
-_BELOW_WINDOW = 24.0
-#: Fold and hole marks (DIN 5008): short rules at the left edge, the hole mark longer.
-_MARK_X, _FOLD_MARK, _HOLE_MARK = 4 * MM, 5 * MM, 8 * MM
-#: Real glyph extent of Liberation, in em: reportlab puts the first baseline
-#: one font size under a paragraph's top, and descenders reach 0.216 em below it.
-_DESCENT = 0.22
-_TALL = 10_000.0  # "unbounded" height for measuring
 
 
 # --- the per-letter context --------------------------------------------------------------------
@@ -141,7 +143,7 @@ class _Job:
             style = _pdfflow.spaced(style, after)
         if right:
             style = ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
-        if kind is _pdfflow.UnruntedParagraph and _pdffonts.is_rtl(joined) and _shaping.available():
+        if kind is _pdfflow.UnruntedParagraph and _scripts.has_rtl(joined) and _shaping.available():
             # Right-to-left text that may wrap: broken into lines before it is reordered.
             return _pdfflow.BidiParagraph(joined, self.fonts, self.missing, parts[0][1], style)
         markup = "<br/>".join(_pdffonts.markup(t, self.fonts, self.missing, w) for t, w in parts)
@@ -339,7 +341,7 @@ def _document(job: _Job, buffer: io.BytesIO, invariant: bool) -> BaseDocTemplate
         bottomMargin=page.margin,
         title=_meta(letter.subject),
         author=_meta(letter.sender.name),
-        subject=_meta(_subject(letter)),
+        subject=_meta(_layout.document_subject(letter)),
         creator="thankyou",
         invariant=1 if invariant else 0,
         initialFontName=job.fonts.main,  # else every page names Helvetica (docs/design/hazards.md)
@@ -348,7 +350,7 @@ def _document(job: _Job, buffer: io.BytesIO, invariant: bool) -> BaseDocTemplate
     )
     later = PageTemplate(
         "later",
-        [_frame(page, page.margin + _SMALL_LEADING + 2 * PARAGRAPH_GAP)],
+        [_frame(page, page.margin + SMALL_LEADING + 2 * PARAGRAPH_GAP)],
         onPage=_continuation_header(job),
     )
     first = PageTemplate(
@@ -383,17 +385,12 @@ def _meta(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:255]
 
 
-def _subject(letter: Letter) -> str:
-    to = letter.recipient.name + (f", {letter.company}" if letter.company else "")
-    return f"Letter to {to}" + (f": {letter.position}" if letter.position else "")
-
-
 def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
     """Later pages start with the recipient's name and the page number."""
 
     def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         text = f"{job.letter.recipient.name} · page {canvas.getPageNumber()}"
-        para = job.para(text, "recipient.name", _SMALL_SIZE, _SMALL_LEADING)
+        para = job.para(text, "recipient.name", SMALL_SIZE, SMALL_LEADING)
         _draw_at(canvas, para, job.page.margin, job.page.margin, job.width)
 
     return draw
@@ -401,7 +398,7 @@ def _continuation_header(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]
 
 def _draw_at(canvas: Canvas, flowable: Flowable, x: float, top: float, width: float) -> float:
     """Draw ``flowable`` with its top ``top`` points below the page top; return its height."""
-    _, height = flowable.wrapOn(canvas, width, _TALL)
+    _, height = flowable.wrapOn(canvas, width, _pdfflow.TALL)
     page_height = canvas._pagesize[1]  # the page size the document template set
     flowable.drawOn(canvas, x, page_height - top - height)
     return float(height)
@@ -427,7 +424,7 @@ def _story(job: _Job, *, balance: bool = True) -> list[Flowable]:
             job.para(letter.date_line, "date", after=PARAGRAPH_GAP, right=letter.date_right)
         )
     if letter.heading:  # DIN 5008: the subject in bold; French letters: "Objet :"
-        story.append(job.para(letter.heading, "heading", after=PARAGRAPH_GAP, bold=True))
+        story.append(_subject_line(job, letter.heading))
     story.append(job.para(letter.salutation, "salutation", after=PARAGRAPH_GAP))
     for i, text in enumerate(letter.paragraphs):
         parts = _paragraph(job, text, f"paragraphs[{i}]")
@@ -523,9 +520,15 @@ def measure(letter: Letter, style: Style) -> Measure:
     narrower = []
     for flowable in story:
         if _role(flowable) == "body":
-            flowable.wrap(job.width, _TALL)
+            flowable.wrap(job.width, _pdfflow.TALL)
             narrower.append(job.width - flowable.runt_free_width(job.width))
     return Measure(balance, tuple(narrower))
+
+
+def _subject_line(job: _Job, heading: str) -> Paragraph:
+    """The subject line, set as ``_layout.SUBJECT`` says (bold, one line of space after)."""
+    line = SUBJECT
+    return job.para(heading, "heading", line.size, line.leading, line.after, bold=line.bold)
 
 
 def _sign_off(job: _Job) -> list[Flowable]:
@@ -534,14 +537,14 @@ def _sign_off(job: _Job) -> list[Flowable]:
     closing, name = job.para(letter.closing, "closing"), job.para(letter.signature, "signature")
     if job.style.signature_image is None:
         return [closing, Spacer(1, _layout.SIGNATURE_SPACE), name]
-    image = _image(job.style.signature_image, "style.signature", _SIGNATURE_MAX_WIDTH,
-                   _SIGNATURE_HEIGHT, letter)  # fmt: skip
+    image = _image(job.style.signature_image, "style.signature", SIGNATURE_MAX_WIDTH,
+                   SIGNATURE_HEIGHT, letter)  # fmt: skip
     # A little air so that the ink does not touch the closing or the typed name.
-    return [closing, Spacer(1, _SIGNATURE_PAD), image, Spacer(1, _SIGNATURE_PAD), name]
+    return [closing, Spacer(1, SIGNATURE_PAD), image, Spacer(1, SIGNATURE_PAD), name]
 
 
 def _head(
-    job: _Job, compact: bool = False, max_height: float = _LETTERHEAD_MAX_HEIGHT
+    job: _Job, compact: bool = False, max_height: float = LETTERHEAD_MAX_HEIGHT
 ) -> list[Flowable]:
     """The letterhead, or the plain sender block (one line each)."""
     head = job.style.letterhead
@@ -557,13 +560,18 @@ def _letterhead(job: _Job) -> list[Flowable]:
     sender = job.letter.sender
     contact = " · ".join([*sender.address, *(c for c in (sender.phone, sender.email) if c)])
     parts: list[Flowable] = [
-        job.para(sender.name, "sender.name", _NAME_SIZE, _NAME_LEADING, after=2)
+        job.para(sender.name, "sender.name", NAME_SIZE, NAME_LEADING, after=NAME_AFTER)
     ]
     if contact:
-        parts.append(job.para(contact, "sender", _SMALL_SIZE, _SMALL_LEADING))
+        parts.append(job.para(contact, "sender", SMALL_SIZE, SMALL_LEADING))
     parts.append(
         HRFlowable(
-            width="100%", thickness=_RULE, color=black, spaceBefore=5, spaceAfter=0, hAlign="LEFT"
+            width="100%",
+            thickness=RULE_WIDTH,
+            color=black,
+            spaceBefore=RULE_SPACE,
+            spaceAfter=0,
+            hAlign="LEFT",
         )
     )
     return parts
@@ -586,7 +594,7 @@ def _first_top(job: _Job) -> float:
     if job.style.layout == "block":
         return job.page.margin
     window = job.page.window
-    return window.top + window.height + _BELOW_WINDOW
+    return window.top + window.height + BELOW_WINDOW
 
 
 def _first_page(job: _Job) -> Callable[[Canvas, BaseDocTemplate], None]:
@@ -617,7 +625,8 @@ def _nothing(canvas: Canvas, doc: BaseDocTemplate) -> None:
 
 
 def _stack_height(flowables: Sequence[Flowable], width: float) -> float:
-    heights = (f.getSpaceBefore() + f.wrap(width, _TALL)[1] + f.getSpaceAfter() for f in flowables)
+    tall = _pdfflow.TALL
+    heights = (f.getSpaceBefore() + f.wrap(width, tall)[1] + f.getSpaceAfter() for f in flowables)
     return float(sum(heights))
 
 
@@ -627,13 +636,13 @@ def _window_head(job: _Job) -> tuple[float, list[Flowable]]:
     Nothing of it may show through the window, and it must not read as part of
     the address, so it ends two blank lines above the window.
     """
-    limit = job.page.window.top - 2 * PARAGRAPH_GAP
-    head = _head(job, max_height=min(_LETTERHEAD_MAX_HEIGHT, limit - _MIN_TOP))
+    page = job.page
+    head = _head(job, max_height=min(LETTERHEAD_MAX_HEIGHT, _layout.head_room(page)))
     height = _stack_height(head, job.width)
-    if limit - height < _MIN_TOP and not isinstance(job.style.letterhead, Path):
+    if not _layout.head_fits(page, height) and not isinstance(job.style.letterhead, Path):
         head = _head(job, compact=True)  # name and one contact line: always fits
         height = _stack_height(head, job.width)
-    return max(_MIN_TOP, min(job.page.margin, limit - height)), head
+    return _layout.head_top(page, height), head
 
 
 def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
@@ -649,13 +658,13 @@ def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
     placed: list[tuple[float, float, float, Flowable]] = []
     top = window.top + inset
     if window.return_line:
-        placed.append((x, window.top + 1.0, width, _return_line(job, width)))
+        placed.append((x, window.top + RETURN_OFFSET, width, _return_line(job, width)))
         top = window.top + window.return_line
     room = window.top + window.height - inset - top
 
     def fits(lines: tuple[str, ...], size: float, leading: float) -> bool:
         para = job.lines(lines, "recipient", size=size, leading=leading)
-        return size + (_line_count(para, width) - 1) * leading + _DESCENT * size <= room
+        return size + (_line_count(para, width) - 1) * leading + DESCENT * size <= room
 
     recipient = job.letter.recipient
     fit = _layout.fit_window(recipient.block, recipient.title, fits)
@@ -667,7 +676,7 @@ def _window_block(job: _Job) -> list[tuple[float, float, float, Flowable]]:
 
 
 def _line_count(para: Paragraph, width: float) -> int:
-    para.wrap(width, _TALL)
+    para.wrap(width, _pdfflow.TALL)
     return len(para.blPara.lines)
 
 
@@ -675,15 +684,15 @@ def _return_line(job: _Job, width: float) -> Paragraph:
     """The sender in one small line at the top of the DIN 5008 address field."""
     sender = job.letter.sender
     text = " · ".join([sender.name, *sender.address])
-    return job.para(text, "sender", _RETURN_SIZE, _RETURN_LEADING)
+    return job.para(text, "sender", RETURN_SIZE, RETURN_LEADING)
 
 
 def _marks(canvas: Canvas, page: Page) -> None:
     """DIN 5008 fold marks (105 mm, 210 mm) and the hole mark (148.5 mm)."""
-    canvas.setLineWidth(0.3)
+    canvas.setLineWidth(MARK_WIDTH)
     canvas.setStrokeColor(black)
-    marks = [(y, _FOLD_MARK) for y in page.fold_marks]
+    marks = [(y, FOLD_MARK) for y in page.fold_marks]
     if page.hole_mark is not None:
-        marks.append((page.hole_mark, _HOLE_MARK))
+        marks.append((page.hole_mark, HOLE_MARK))
     for y, length in marks:
-        canvas.line(_MARK_X, page.height - y, _MARK_X + length, page.height - y)
+        canvas.line(MARK_X, page.height - y, MARK_X + length, page.height - y)
