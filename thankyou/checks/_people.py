@@ -76,7 +76,7 @@ _JOINING_SCRIPTS = (
 
 
 def invisible_character(name: str) -> tuple[int, str] | None:
-    """The first invisible character in a name as (1-based position, ``U+XXXX NAME``).
+    """The first invisible character in a name as (1-based position, ``U+200B ZERO WIDTH SPACE``).
 
     ZWNJ and ZWJ count only where no neighbour belongs to a script that uses them.
     """

@@ -3,7 +3,7 @@
 When neither the bundled fonts nor ``Style.extra_fonts`` draw a character (a
 Chinese, Hindi or Tamil name), the renderers ask here for an installed font
 that does. fontconfig answers the question directly (``fc-list
-:charset=XXXX``, the tool every Linux desktop uses to pick fallback fonts);
+:charset=200b``, the tool every Linux desktop uses to pick fallback fonts);
 where it is missing (macOS, Windows) the standard font folders are scanned
 once and each font's ``cmap`` read with HarfBuzz (the ``shaping`` extra).
 
