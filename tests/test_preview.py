@@ -102,17 +102,42 @@ def test_paper_letters_show_their_address_blocks_and_emails_their_headers():
     assert "400 Industrial Way" in post_card and "November 25, 2026" in post_card
 
 
-def test_essentials_are_listed_once_and_a_differing_letter_says_so():
-    """The shared paragraphs appear once at the top; a letter lacking some of them says which."""
+def test_essentials_are_listed_once_per_template():
+    """Each template's shared paragraphs appear once; an email is not compared with a letter."""
     page = panel_page()
-    essentials = page.split('class="box essentials"', 1)[1].split("</div>", 1)[0]
+    boxes = page.split('class="box essentials"')[1:]
+    formal_box = next(b.split("</div>", 1)[0] for b in boxes if "thank-you/formal" in b[:60])
     interview = thankyou.load(EXAMPLES / "panel-interview.toml")
     formal = thankyou.compose(interview, today=TODAY)[1]  # Tomás, by post
+    assert formal.template == "thank-you/formal"
     for paragraph in formal.paragraphs:
         if paragraph != formal.personal:
-            assert thankyou_escape(paragraph) in essentials
+            assert thankyou_escape(paragraph) in formal_box
+    assert any("thank-you/email" in b[:60] for b in boxes)
     email_card = page.split('<article class="letter"', 2)[1]
-    assert "Leaves out" in email_card and "Only in this letter" in email_card
+    assert "Leaves out" not in email_card  # the email is the only letter of its template
+
+
+def test_a_letter_that_differs_from_its_template_siblings_says_so():
+    """Three emails; a concern raised by two: the third says it leaves that paragraph out."""
+    data = thankyou.facts.parse(EXAMPLES / "panel-interview.toml")
+    for member in data["panel"]:
+        member.update(delivery="email", email=member.get("email") or "mei.chen@acme.example")
+        member.pop("address", None)
+    data["concerns"] = [
+        {
+            "topic": "my Kubernetes experience",
+            "raised_by": ["Priya Raman", "Tomás O'Neill"],
+            "answer": "So far it has been in staging, so I have started a managed cluster.",
+        }
+    ]
+    interview = thankyou.Interview.model_validate(data)
+    page = thankyou.preview(interview, today=TODAY, now=NOW)
+    cards = page.split('<article class="letter"')[1:]
+    assert len(cards) == 3
+    assert "Leaves out" not in cards[0] and "Leaves out" not in cards[1]
+    assert "Leaves out 1 of the essentials" in cards[2]
+    assert "You asked about my Kubernetes" in cards[2].split("Leaves out", 1)[1]
 
 
 def thankyou_escape(text: str) -> str:

@@ -73,7 +73,9 @@ class _Section:
     title: str = ""
     when: str = ""
     error: str = ""
-    essentials: tuple[str, ...] = ()
+    #: Per template: its name and the paragraphs its letters share. Letters from different
+    #: templates word the same facts differently, so each is compared with its own kind only.
+    essentials: tuple[tuple[str, tuple[str, ...]], ...] = ()
     cards: tuple[_Card, ...] = ()
     #: Findings that concern no one letter (the date, the candidate, a reference...).
     general: tuple[Finding, ...] = ()
@@ -150,10 +152,16 @@ def _section(
         findings = _findings(interview, letters, now, template_dirs)
     except ThankYouError as err:
         return _Section(anchor, loaded.source, title=_title(interview), error=str(err))
-    essentials = _essentials([(letter.paragraphs, letter.personal) for letter in letters])
+    by_template: dict[str, list[Letter]] = {}
+    for letter in letters:
+        by_template.setdefault(letter.template, []).append(letter)
+    essentials = {
+        name: _essentials([(letter.paragraphs, letter.personal) for letter in group])
+        for name, group in by_template.items()
+    }
     owners = _owners(interview)
     cards = tuple(
-        _card(f"{anchor}-letter-{i}", letter, essentials, findings, owners)
+        _card(f"{anchor}-letter-{i}", letter, essentials[letter.template], findings, owners)
         for i, letter in enumerate(letters, start=1)
     )
     placed = {id(f) for card in cards for f in card.findings}
@@ -163,7 +171,7 @@ def _section(
         loaded.source,
         title=_title(interview),
         when=_when(interview.when),
-        essentials=essentials,
+        essentials=tuple(essentials.items()),
         cards=cards,
         general=tuple(f for f in findings if id(f) not in placed),
         steps=the_plan.steps,
