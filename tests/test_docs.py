@@ -43,3 +43,16 @@ def test_pictures_were_made_from_the_current_letter() -> None:
         )
         assert entry["png_sha256"] == regen.digest((ROOT / "docs" / name).read_bytes())
     assert regen.stale() == []
+
+
+def test_every_facts_field_is_described_in_the_reference() -> None:
+    """The generated facts reference says what each field is: a new field needs its #: comment."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hooks", ROOT / "tools" / "mkdocs_hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    rows = [line for line in hooks.facts_reference().splitlines() if line.startswith("| `")]
+    assert len(rows) > 50
+    assert [row for row in rows if row.endswith("|  |")] == []

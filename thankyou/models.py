@@ -140,9 +140,13 @@ class _Model(BaseModel):
 class Candidate(_Model):
     """The person writing the letters."""
 
+    #: Your name, exactly as you sign it.
     name: Line
+    #: Your address: the From of every email, and the reply address.
     email: Email
+    #: Your phone number, for the letterhead and the email signature.
     phone: Line | None = None
+    #: Your postal address, one line per entry (`["12 Elm Street", "Springfield, IL 62701"]`).
     address: AddressLines = []
     #: The town the candidate writes from; French and Spanish letters date from it.
     city: Line | None = None
@@ -151,18 +155,27 @@ class Candidate(_Model):
 class Interviewer(_Model):
     """One member of the interview panel."""
 
+    #: Full name exactly as they spell it; never re-cased or split.
     name: Line
+    #: With `family_name`: "Dear Dr. Raman," (`"Dr."`, `"Ms."`, `"Frau"`, `"Madame"`).
     honorific: Line | None = None
+    #: The family name for a formal greeting; give it with `honorific`.
     family_name: Line | None = None
     #: The name used on first-name terms ("Mei"); never derived from ``name``.
     given_name: Line | None = None
     #: The whole greeting line, used verbatim ("Dear Professor Okafor,").
     salutation: Line | None = None
+    #: Their job title, under the name in the address ("Staff Engineer").
     title: Line | None = None
+    #: Their address; needed when `delivery` is email.
     email: Email | None = None
+    #: Their postal address lines; needed when `delivery` is post.
     address: AddressLines = []
+    #: How the letter reaches them: email, post or by hand.
     delivery: Annotated[Delivery, BeforeValidator(_lower)] = Delivery.email
+    #: The hiring contact: gets the follow-up (else the first panel member).
     primary: bool = False
+    #: The paragraph written for this person alone, in your own words (sentences).
     personal: Block | None = None
     #: The language of this reader's letters, when it is not the interview's.
     language: Language | None = None
@@ -195,14 +208,21 @@ def _missing(field: str, hint: str) -> PydanticCustomError:
 class Recruiter(_Model):
     """The recruiter who arranged the interview."""
 
+    #: Full name exactly as they spell it.
     name: Line
+    #: The name used on first-name terms: "Hi Jordan,".
     given_name: Line | None = None
+    #: The whole greeting line, used verbatim.
     salutation: Line | None = None
+    #: The agency they work for.
     agency: Line | None = None
+    #: Their phone number: the plan says to call them first.
     phone: Line | None = None
+    #: Their address, for the debrief.
     email: Email | None = None
     #: For the formal greeting of a German, French or Spanish letter ("Herr", "Madame").
     honorific: Line | None = None
+    #: The family name for that formal greeting ("Herr O'Neill", "Sra. Chen").
     family_name: Line | None = None
     #: The language of the debrief, when it is not the interview's.
     language: Language | None = None
@@ -216,15 +236,23 @@ class Recruiter(_Model):
 class Reference(_Model):
     """A reference to brief before the employer calls."""
 
+    #: Full name exactly as they spell it.
     name: Line
+    #: The name used on first-name terms: "Hi Sam,".
     given_name: Line | None = None
+    #: The whole greeting line, used verbatim.
     salutation: Line | None = None
+    #: Who they are to you, as a phrase that reads after their name ("my manager at Brightline").
     relationship: Phrase | None = None
+    #: Their address, for the briefing.
     email: Email
+    #: Their phone number.
     phone: Line | None = None
+    #: The points you want them to speak to, as phrases ("the on-call redesign I led").
     emphasise: list[Phrase] = []
     #: For the formal greeting of a German, French or Spanish letter ("Frau", "Sra.").
     honorific: Line | None = None
+    #: The family name for that formal greeting ("Herr O'Neill", "Sra. Chen").
     family_name: Line | None = None
     #: The language of this reference's briefing, when it is not the interview's.
     language: Language | None = None
@@ -296,14 +324,18 @@ class Style(_Model):
     # The facts key (the alias) keeps its name; Python code says which signature it means.
     model_config = ConfigDict(populate_by_name=True)
 
+    #: US Letter or A4; also decides the envelope size and the date order.
     paper: Annotated[Literal["letter", "a4"], BeforeValidator(_lower)] = "letter"
+    #: Liberation Serif or Sans in PDF; Times New Roman or Arial in DOCX.
     font: Annotated[Literal["serif", "sans"], BeforeValidator(_lower)] = "serif"
+    #: "window" places the address for a window envelope (DIN 5008 on A4, the #10 window on Letter).
     layout: Annotated[Literal["block", "window"], BeforeValidator(_lower)] = "block"
     #: ``True`` builds a letterhead from the candidate; a path uses that image.
     letterhead: Annotated[bool | Path, BeforeValidator(_letterhead)] = False
     #: An image of the handwritten signature, placed above the typed name on paper
     #: (facts key ``signature``).
     signature_image: ExistingFile | None = Field(default=None, alias="signature")
+    #: TrueType fonts for scripts the bundled fonts lack, tried before installed fonts.
     extra_fonts: list[ExistingFile] = []
     #: Envelope size for ``-f envelope``: ``None`` follows the paper (US #10 with
     #: Letter, DL with A4); ``"c5"`` or ``"c6"`` for those ISO 269 sizes.
@@ -394,23 +426,37 @@ def _country(value: Any) -> Any:
 class Interview(_Model):
     """Everything known about one interview: the facts file, validated."""
 
+    #: The employer, as it writes its own name.
     company: Line
+    #: The job title you interviewed for ("Senior Data Engineer").
     position: Line
+    #: When the interview started: a date, or a date-time with or without its offset.
     date: Annotated[dt.datetime | dt.date, BeforeValidator(_parse_when)]
+    #: Where it took place, when that matters to the letter.
     location: Line | None = None
+    #: How many days they said the decision would take; the letters turn it into a day.
     decision_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    #: What you discussed, as phrases said to everyone ("the move to streaming pipelines").
     highlights: list[Phrase] = Field(default=[], max_length=10)
+    #: Problem areas: a phrase, or a table with the topic, who raised it and your answer.
     concerns: list[ConcernEntry] = Field(default=[], max_length=5)
+    #: What happens next, as a phrase ("a take-home exercise, then a call with the VP").
     next_steps: Phrase | None = None
     #: How the candidate's experience meets the team's need (phrase or sentence).
     fit: Phrase | None = None
+    #: The template every panel letter uses (default: by delivery).
     template: Line | None = None
     #: The language of the letters and the plan (each person may have their own).
     language: Language = "en"
+    #: You, the person writing.
     candidate: Candidate
+    #: One table per interviewer: `[[panel]]`.
     panel: list[Interviewer] = Field(min_length=1, max_length=50)
+    #: The recruiter who arranged the interview, if any.
     recruiter: Recruiter | None = None
+    #: One table per reference to brief: `[[references]]`.
     references: list[Reference] = Field(default=[], max_length=20)
+    #: How the documents look.
     style: Style = Style()
     #: ISO 3166 country (``US``) or region (``DE-BY``) whose public holidays the plan avoids.
     country: Annotated[str, BeforeValidator(_country)] | None = None

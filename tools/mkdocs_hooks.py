@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import inspect
+import re
 import types
 import typing
 from pathlib import Path
@@ -81,7 +83,24 @@ def _default(info: FieldInfo) -> str:
 
 
 def _cell(text: str | None) -> str:
-    return " ".join((text or "").split()).replace("|", "\\|")
+    return " ".join((text or "").replace("``", "`").split()).replace("|", "\\|")
+
+
+def _field_comments(model: type[BaseModel]) -> dict[str, str]:
+    """The ``#:`` comment above each field in the model's source (the Sphinx convention)."""
+    comments: dict[str, str] = {}
+    pending: list[str] = []
+    for line in inspect.getsource(model).splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#:"):
+            pending.append(stripped[2:].strip())
+        elif match := re.match(r"(\w+)\s*:", stripped):
+            if pending:
+                comments[match[1]] = " ".join(pending)
+            pending = []
+        else:
+            pending = []
+    return comments
 
 
 def facts_reference() -> str:
@@ -90,8 +109,11 @@ def facts_reference() -> str:
     for title, model in _sections():
         out += [f"### {title}", "", _cell(model.__doc__), ""]
         out += ["| field | type | | what it is |", "|---|---|---|---|"]
+        comments = _field_comments(model)
         for name, info in model.model_fields.items():
-            row = (name, _type_name(info.annotation), _default(info), _cell(info.description))
+            key = info.alias or name  # the key as the facts file spells it
+            said = info.description or comments.get(name, "")
+            row = (key, _type_name(info.annotation), _default(info), _cell(said))
             out.append("| `{}` | {} | {} | {} |".format(*row))
         out.append("")
     return "\n".join(out)
