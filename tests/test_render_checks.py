@@ -106,6 +106,12 @@ def test_uncommented_starter_tables_are_placeholders_too(starter: Path) -> None:
     assert {"recruiter.name", "recruiter.email"} <= fields
 
 
+def test_the_starters_sample_concern_is_a_placeholder(starter: Path) -> None:
+    """The starter writes its concern as a plain string; loaded, it is a table with a topic."""
+    found = [f for f in check(thankyou.load(starter)) if f.code == "placeholder"]
+    assert "concerns[0].topic" in {f.field for f in found}
+
+
 def test_a_filled_in_file_has_no_placeholders(tmp_path: Path) -> None:
     assert not [f for f in check(thankyou.load(write(tmp_path))) if f.code == "placeholder"]
 

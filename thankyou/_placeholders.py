@@ -82,6 +82,8 @@ def _starter_values() -> dict[str, frozenset[str]]:
         for _, kind, value in _walk(data, ""):
             if kind in _KINDS and isinstance(value, str):
                 found.setdefault(kind, set()).add(_normal(value))
+            if kind == "concerns[]" and isinstance(value, str):  # loaded as a table's topic
+                found.setdefault("concerns[].topic", set()).add(_normal(value))
     return {kind: frozenset(values) for kind, values in found.items()}
 
 
