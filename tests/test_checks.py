@@ -389,6 +389,14 @@ def test_missing_personal_names_the_member():
     assert "Tomás O'Neill" in finding.message
 
 
+def test_an_unanswered_plain_concern_says_how_to_give_it_an_answer():
+    """A concern written as a plain string cannot take answer = directly: say to make it a table."""
+    (finding,) = [f for f in check(facts(concerns=["my notice period"]), now=NOW)
+                  if f.code == "concern-unanswered"]  # fmt: skip
+    assert 'add answer = "…"' in finding.message
+    assert "[[concerns]] table with topic and answer" in finding.message
+
+
 # -- late --------------------------------------------------------------------------------------
 
 

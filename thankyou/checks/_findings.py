@@ -168,7 +168,8 @@ _SAY = {
     ),
     "concern-unanswered": (
         'The concern "{topic}" has no answer: add answer = "…", a sentence on what you are '
-        "doing about it, so the letter does not raise it and leave it open."
+        "doing about it, so the letter does not raise it and leave it open (a concern in the "
+        "concerns list becomes a [[concerns]] table with topic and answer)."
     ),
     "too-long/pages": (
         "The thank-you letter to {name} runs to {pages} pages: shorten the personal "
