@@ -1,7 +1,7 @@
 """Where a naive date-time gets its zone: one rule for the plan and the checks.
 
 A facts file may give the interview as ``2026-03-08T02:30`` with no offset: a
-wall-clock time in the user's zone (``--tz``, else the machine's). Twice a year
+wall-clock time in the user's zone (the ``tz`` argument, else the machine's). Twice a year
 such a time is ambiguous, and it is resolved as :mod:`zoneinfo` resolves it
 (PEP 495, https://peps.python.org/pep-0495/):
 

@@ -363,6 +363,8 @@ def _toml_line(err: tomllib.TOMLDecodeError) -> int | None:
 
 _CURLY_QUOTES = frozenset("“”„‟‘’‚‛«»")
 _UNPADDED_DATE = re.compile(r"=\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+#: TOML 1.0 requires the seconds of a time: ``14:00`` must be ``14:00:00``.
+_SHORT_TIME = re.compile(r"=\s*(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2})(?![:\d])(\S*)")
 _BARE_TEXT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*([^\s\"'\[{\d+\-].*)$")
 
 
@@ -380,6 +382,8 @@ def _toml_hint(text: str, line: int | None) -> str:
     if (date := _UNPADDED_DATE.search(source)) and (len(date[2]) < 2 or len(date[3]) < 2):
         padded = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
         return f"; write dates with two-digit months and days: {padded}"
+    if time := _SHORT_TIME.search(source):
+        return f"; write times with seconds: {time[1]}:00{time[2]}"
     bare = _BARE_TEXT.match(source)
     if bare and bare[2].strip() not in ("true", "false", "inf", "nan"):
         return f'; put text in double quotes: {bare[1]} = "{bare[2].strip()}"'
