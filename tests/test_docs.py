@@ -56,3 +56,14 @@ def test_every_facts_field_is_described_in_the_reference() -> None:
     rows = [line for line in hooks.facts_reference().splitlines() if line.startswith("| `")]
     assert len(rows) > 50
     assert [row for row in rows if row.endswith("|  |")] == []
+
+
+def test_every_finding_code_is_in_the_checks_table() -> None:
+    """docs/checks.md lists each code `check` can print, with its level."""
+    import re
+
+    from thankyou.checks import CODES
+
+    text = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", text, re.MULTILINE))
+    assert rows == CODES

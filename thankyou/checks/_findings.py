@@ -7,7 +7,7 @@ from typing import Literal
 
 Level = Literal["error", "warning"]
 
-#: Every code :func:`check` can return, with its level (README: Checks; ``invalid`` covers
+#: Every code :func:`check` can return, with its level (docs/checks.md; ``invalid`` covers
 #: any other validation error of a raw mapping).
 CODES: dict[str, Level] = {
     "invalid": "error",
@@ -42,7 +42,7 @@ class Finding:
 
     #: ``"error"`` blocks sending; ``"warning"`` asks the user to look.
     level: Level
-    #: A stable code from the table in README: Checks, e.g. ``name-spelling``.
+    #: A stable code from the table in docs/checks.md, e.g. ``name-spelling``.
     code: str
     #: The field path as docs/facts.md writes it, e.g. ``panel[1].name`` ("" for the interview).
     field: str
