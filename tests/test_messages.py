@@ -158,3 +158,13 @@ def test_coded_errors_read_the_same_in_check_and_render(tmp_path):
     ):
         assert f"  error    {words}" in checked
         assert f"interview.toml: {words}" in rendered
+
+
+def test_a_folder_without_facts_files_is_named(tmp_path: Path) -> None:
+    """`render some-folder` that holds no facts file says which folder it searched."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not facts", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", str(folder)])
+    assert result.exit_code == 2
+    assert f"no facts files (.toml, .json, .yaml, .yml, .csv) found in {folder}" in result.stderr

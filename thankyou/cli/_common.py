@@ -78,8 +78,10 @@ def files(paths: Sequence[Path], candidate: Path | None) -> list[Path]:
         raise click.BadParameter(str(err), param_hint="FACTS") from None
     files = _once_each(files, skip=candidate)
     if not files:
+        searched = ", ".join(str(path) for path in paths)
         raise click.BadParameter(
-            "no facts files (.toml, .json, .yaml, .yml, .csv) found", param_hint="FACTS"
+            f"no facts files (.toml, .json, .yaml, .yml, .csv) found in {searched}",
+            param_hint="FACTS",
         )
     return files
 
