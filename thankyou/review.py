@@ -171,7 +171,8 @@ def _section(
         loaded.source,
         title=_title(interview),
         when=_when(interview.when),
-        essentials=tuple(essentials.items()),
+        # A template one letter uses has nothing to share: its card says it all.
+        essentials=tuple((n, e) for n, e in essentials.items() if len(by_template[n]) > 1),
         cards=cards,
         general=tuple(f for f in findings if id(f) not in placed),
         steps=the_plan.steps,
