@@ -269,6 +269,7 @@ def test_hostile_names_stay_inside_the_output_folder(runner, tmp_path, company):
     ("args", "message"),
     [
         (["-f", "odt"], "'odt' is not a format"),
+        (["-f", "pdf,pfd"], "'pfd' is not a format (did you mean 'pdf'?)"),
         (["-t", "thank-you/nope"], "no template 'thank-you/nope'"),
         (["-j", "-1"], "-1 is not in the range"),
         (["--paper", "a5"], "'a5' is not one of"),

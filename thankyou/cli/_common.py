@@ -115,7 +115,11 @@ def parse_formats(ctx: click.Context, param: click.Parameter, value: str) -> str
     known = ("auto", *FORMATS)
     for name in value.split(","):
         if name.strip().lower() not in known:
-            raise click.BadParameter(f"{name!r} is not a format; choose from {', '.join(known)}")
+            close = difflib.get_close_matches(name.strip().lower(), known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise click.BadParameter(
+                f"{name!r} is not a format{hint}; choose from {', '.join(known)}"
+            )
     return value
 
 
