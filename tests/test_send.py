@@ -20,6 +20,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from click.testing import CliRunner
+from smtp_server import AnyPortController
 
 from thankyou.cli import cli
 from thankyou.errors import SendError
@@ -66,14 +67,6 @@ class Mailbox:
         return [r for e in self.received for r in e.rcpt_tos]
 
 
-class _AnyPortController(Controller):
-    """Bind port 0 and learn the port the system chose (no race with other test runs)."""
-
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
 @dataclass
 class Server:
     host: str
@@ -92,7 +85,7 @@ def start_server() -> Iterator[Callable[..., Server]]:
 
     def start(mailbox: Mailbox | None = None, **smtp: Any) -> Server:
         mailbox = mailbox or Mailbox()
-        controller = _AnyPortController(mailbox, hostname="127.0.0.1", port=0, **smtp)
+        controller = AnyPortController(mailbox, hostname="127.0.0.1", port=0, **smtp)
         controller.start()
         running.append(controller)
         return Server("127.0.0.1", controller.port, mailbox)

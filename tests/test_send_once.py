@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from click.testing import CliRunner
+from smtp_server import AnyPortController
 
 from thankyou import _sendlog
 from thankyou.cli import cli
@@ -70,16 +70,10 @@ class Mailbox:
         return "250 2.0.0 Queued"
 
 
-class _AnyPort(Controller):
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, Mailbox]]:
     mailbox = Mailbox()
-    controller = _AnyPort(mailbox, hostname="127.0.0.1", port=0)
+    controller = AnyPortController(mailbox, hostname="127.0.0.1", port=0)
     controller.start()
     yield controller.port, mailbox
     controller.stop()

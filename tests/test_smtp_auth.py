@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from click.testing import CliRunner
+from smtp_server import AnyPortController
 
 from thankyou.account import (
     MailAccount,
@@ -84,12 +85,6 @@ class Provider:
         return AuthResult(success=False, handled=False)
 
 
-class _AnyPortController(Controller):
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
 @dataclass
 class Running:
     port: int
@@ -107,7 +102,7 @@ def start() -> Iterator[Callable[..., Running]]:
     def run(provider: Provider | None = None, **smtp: Any) -> Running:
         provider = provider or Provider()
         # Loopback without TLS: thankyou allows credentials only to this machine then.
-        controller = _AnyPortController(
+        controller = AnyPortController(
             provider, hostname="127.0.0.1", port=0, auth_require_tls=False, **smtp
         )
         controller.start()
